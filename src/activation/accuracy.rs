@@ -1,0 +1,76 @@
+//! The accuracy contract, as data: the same figures as the crate-level table.
+
+/// One row of the accuracy contract.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    /// The flat function the row is about.
+    pub function: &'static str,
+    /// Maximum error in ULP against the correctly rounded result.
+    pub max_ulp: f32,
+    /// Where the bound holds.
+    pub domain: &'static str,
+}
+
+/// Maximum error of each function, in ULP of the correctly rounded result
+/// (ULP = |y − f(x)| / 2^(e−23) with 2^e ≤ |f(x)| < 2^(e+1), floor 2^−149).
+///
+/// `tests/accuracy.rs` measures every row on a strided sweep of all f32 bit
+/// patterns (all 2^32 with `NEUROKERN_EXHAUSTIVE=1`) and fails if a measured
+/// error exceeds its bound, or if this table and the crate docs disagree.
+///
+/// ```
+/// let row = neurokern::activation::ACCURACY.iter().find(|b| b.function == "sigmoid").unwrap();
+/// assert_eq!(row.max_ulp, 2.0);
+/// ```
+pub const ACCURACY: &[Bound] = &[
+    Bound {
+        function: "sigmoid",
+        max_ulp: 2.0,
+        domain: "all f32",
+    },
+    Bound {
+        function: "tanh",
+        max_ulp: 2.0,
+        domain: "all f32",
+    },
+    Bound {
+        function: "sigmoid_derivative",
+        max_ulp: 4.0,
+        domain: "result ≥ 2^−126",
+    },
+    Bound {
+        function: "tanh_derivative",
+        max_ulp: 4.0,
+        domain: "result ≥ 2^−126",
+    },
+    Bound {
+        function: "sigmoid_derivative_from_output",
+        max_ulp: 2.0,
+        domain: "y in [0, 1], against y(1−y)",
+    },
+    Bound {
+        function: "tanh_derivative_from_output",
+        max_ulp: 2.0,
+        domain: "y in [−1, 1], against 1−y²",
+    },
+    Bound {
+        function: "relu",
+        max_ulp: 0.0,
+        domain: "all f32",
+    },
+    Bound {
+        function: "leaky_relu",
+        max_ulp: 0.0,
+        domain: "all f32",
+    },
+    Bound {
+        function: "relu_derivative",
+        max_ulp: 0.0,
+        domain: "all f32",
+    },
+    Bound {
+        function: "leaky_relu_derivative",
+        max_ulp: 0.0,
+        domain: "all f32",
+    },
+];

@@ -1,0 +1,185 @@
+//! Activation functions and their derivatives on `f32` slices, arrays and
+//! scalars: SIMD (eight lanes through `wide`), no heap, no std.
+//!
+//! # Three ways in
+//!
+//! * **Flat functions**: [`sigmoid`], [`tanh`], [`relu`], [`leaky_relu`],
+//!   their `_derivative`, `_derivative_from_output`, `_in_place` and
+//!   `_scalar` forms.
+//! * **The [`Activation`] trait**, implemented by the unit types [`Identity`],
+//!   [`Sigmoid`], [`Tanh`], [`Relu`] and [`LeakyRelu`]: adds fixed-size array
+//!   forms and the fused backward pass `dx = dy ⊙ φ'`.
+//! * **The [`Act`] enum**, which picks an activation at run time (the MLP
+//!   stores one per layer) and implements the same trait.
+//!
+//! All three run the same kernel body, so a scalar call, a slice call and an
+//! array call return the same bits for the same input, whatever the slice
+//! length or offset, and on every target.
+//!
+//! # Accuracy
+//!
+//! See the crate-level table ([`ACCURACY`] holds the same figures, and a test
+//! checks both against a sweep of the f32 inputs).
+//!
+//! # Special values
+//!
+//! NaN in gives NaN out for every function (ReLU included: a NaN in training
+//! must show). ±∞ saturate exactly: σ(−∞) = 0, σ(+∞) = 1, tanh(±∞) = ±1, and
+//! every derivative of σ and tanh at ±∞ is +0. Results that should be
+//! subnormal are not flushed: σ(−100) = 3.7e−44. ReLU(−0) = +0.
+
+mod exp;
+mod identity;
+pub(crate) mod kernel;
+mod relu;
+mod sigmoid;
+mod tanh;
+
+pub use identity::Identity;
+pub use relu::{
+    leaky_relu, leaky_relu_derivative, leaky_relu_derivative_scalar, leaky_relu_in_place,
+    leaky_relu_scalar, relu, relu_derivative, relu_derivative_scalar, relu_in_place, relu_scalar,
+    LeakyRelu, Relu,
+};
+pub use sigmoid::{
+    sigmoid, sigmoid_derivative, sigmoid_derivative_from_output,
+    sigmoid_derivative_from_output_scalar, sigmoid_derivative_scalar, sigmoid_in_place,
+    sigmoid_scalar, Sigmoid,
+};
+pub use tanh::{
+    tanh, tanh_derivative, tanh_derivative_from_output, tanh_derivative_from_output_scalar,
+    tanh_derivative_scalar, tanh_in_place, tanh_scalar, Tanh,
+};
+
+mod accuracy;
+pub use accuracy::{Bound, ACCURACY};
+
+mod act;
+pub use act::Act;
+
+/// An activation function φ with its derivative, on slices, arrays and
+/// scalars.
+///
+/// Every method of an implementation runs the same kernel body, so
+/// `forward_scalar(x)` equals `forward(&[x], ..)` bit for bit.
+///
+/// # Panics
+///
+/// The slice methods panic when the slices differ in length; the message
+/// names both lengths (like [`slice::copy_from_slice`]).
+///
+/// # Example
+///
+/// ```
+/// use neurokern::activation::{Activation, Sigmoid};
+///
+/// let x = [-1.0f32, 0.0, 2.0];
+/// let mut y = [0.0; 3];
+/// Sigmoid.forward(&x, &mut y);
+/// // the fused backward pass: dx = dy ⊙ σ'(x), here from the cached output
+/// let dy = [1.0f32; 3];
+/// let mut dx = [0.0; 3];
+/// Sigmoid.backward_from_output(&y, &dy, &mut dx);
+/// assert_eq!(dx[1], 0.25);
+/// ```
+pub trait Activation: Copy {
+    /// `y[i] = φ(x[i])`.
+    fn forward(&self, x: &[f32], y: &mut [f32]);
+    /// `xy[i] = φ(xy[i])`.
+    fn forward_in_place(&self, xy: &mut [f32]);
+    /// φ over a fixed-size array, returned by value.
+    fn forward_array<const N: usize>(&self, x: [f32; N]) -> [f32; N];
+    /// φ(x) for one value; the same bits as the slice form.
+    fn forward_scalar(&self, x: f32) -> f32;
+    /// `d[i] = φ'(x[i])`, from the input.
+    fn derivative(&self, x: &[f32], d: &mut [f32]);
+    /// φ'(x) for one value.
+    fn derivative_scalar(&self, x: f32) -> f32;
+    /// `d[i] = φ'(x[i])` computed from the cached output `y[i] = φ(x[i])`.
+    fn derivative_from_output(&self, y: &[f32], d: &mut [f32]);
+    /// φ' from one cached output value.
+    fn derivative_from_output_scalar(&self, y: f32) -> f32;
+    /// Fused backward pass `dx[i] = dy[i] · φ'(x[i])`.
+    fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]);
+    /// `grad[i] = grad[i] · φ'(x[i])`: the upstream gradient is overwritten.
+    fn backward_in_place(&self, x: &[f32], grad: &mut [f32]);
+    /// Fused backward pass from the cached output: `dx[i] = dy[i] · φ'(x[i])`
+    /// with φ' computed from `y`.
+    fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]);
+    /// `grad[i] = grad[i] · φ'` with φ' computed from the cached output `y`.
+    fn backward_from_output_in_place(&self, y: &[f32], grad: &mut [f32]);
+}
+
+/// Implements [`Activation`] for a type that implements the internal kernel
+/// trait, naming the type in panic messages.
+macro_rules! impl_activation {
+    ($t:ty, $name:literal) => {
+        impl $crate::activation::Activation for $t {
+            #[track_caller]
+            fn forward(&self, x: &[f32], y: &mut [f32]) {
+                $crate::activation::kernel::forward(*self, concat!($name, "::forward"), x, y)
+            }
+            fn forward_in_place(&self, xy: &mut [f32]) {
+                $crate::activation::kernel::forward_in_place(*self, xy)
+            }
+            fn forward_array<const N: usize>(&self, x: [f32; N]) -> [f32; N] {
+                $crate::activation::kernel::forward_array(*self, x)
+            }
+            fn forward_scalar(&self, x: f32) -> f32 {
+                $crate::activation::kernel::Kernel::f(self, x)
+            }
+            #[track_caller]
+            fn derivative(&self, x: &[f32], d: &mut [f32]) {
+                $crate::activation::kernel::derivative(*self, concat!($name, "::derivative"), x, d)
+            }
+            fn derivative_scalar(&self, x: f32) -> f32 {
+                $crate::activation::kernel::Kernel::df(self, x)
+            }
+            #[track_caller]
+            fn derivative_from_output(&self, y: &[f32], d: &mut [f32]) {
+                $crate::activation::kernel::derivative_from_output(
+                    *self,
+                    concat!($name, "::derivative_from_output"),
+                    y,
+                    d,
+                )
+            }
+            fn derivative_from_output_scalar(&self, y: f32) -> f32 {
+                $crate::activation::kernel::Kernel::df_from_output(self, y)
+            }
+            #[track_caller]
+            fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+                $crate::activation::kernel::backward(*self, concat!($name, "::backward"), x, dy, dx)
+            }
+            #[track_caller]
+            fn backward_in_place(&self, x: &[f32], grad: &mut [f32]) {
+                $crate::activation::kernel::backward_in_place(
+                    *self,
+                    concat!($name, "::backward_in_place"),
+                    x,
+                    grad,
+                )
+            }
+            #[track_caller]
+            fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) {
+                $crate::activation::kernel::backward_from_output(
+                    *self,
+                    concat!($name, "::backward_from_output"),
+                    y,
+                    dy,
+                    dx,
+                )
+            }
+            #[track_caller]
+            fn backward_from_output_in_place(&self, y: &[f32], grad: &mut [f32]) {
+                $crate::activation::kernel::backward_from_output_in_place(
+                    *self,
+                    concat!($name, "::backward_from_output_in_place"),
+                    y,
+                    grad,
+                )
+            }
+        }
+    };
+}
+pub(crate) use impl_activation;

@@ -1,0 +1,294 @@
+//! The lane trait: one kernel body for scalar `f32` and `wide::f32x8`.
+//!
+//! Every kernel in this crate is written once, generic over [`Lane`]. The
+//! trait exposes only IEEE-754 basic operations (`+ − × ÷`, ordered compares,
+//! select, and integer operations on the bit pattern), so the eight-lane SIMD
+//! body, the scalar tail, a build without AVX and a Cortex-M build (where
+//! `wide` falls back to plain arrays) execute the same rounding sequence and
+//! return the same bits. Fused multiply-add, approximate reciprocals and
+//! `wide`'s own transcendental helpers are deliberately absent.
+//!
+//! The module also owns the two loops that apply a kernel to slices (an
+//! eight-lane body plus a scalar tail) and the canonical summation order used
+//! by every dot product in the crate.
+
+use core::ops::{Add, Div, Mul, Neg, Sub};
+use wide::{f32x8, u32x8};
+
+/// Number of `f32` lanes in the SIMD body.
+pub(crate) const WIDTH: usize = 8;
+
+/// A bundle of `f32` lanes supporting only operations that round identically
+/// on every backend.
+pub(crate) trait Lane:
+    Copy
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    /// A lane-wise boolean.
+    type Mask: Copy;
+    /// The raw bits of each lane, as `u32` lanes with wrapping arithmetic.
+    type Bits: Copy;
+
+    fn splat(v: f32) -> Self;
+    /// Ordered `<` (false when either side is NaN).
+    fn lt(self, rhs: Self) -> Self::Mask;
+    /// Ordered `<=`.
+    fn le(self, rhs: Self) -> Self::Mask;
+    /// Ordered `>`.
+    fn gt(self, rhs: Self) -> Self::Mask;
+    /// True where the lane is NaN.
+    fn is_nan(self) -> Self::Mask;
+    /// `if m { a } else { b }` lane-wise.
+    fn select(m: Self::Mask, a: Self, b: Self) -> Self;
+
+    fn to_bits(self) -> Self::Bits;
+    fn from_bits(b: Self::Bits) -> Self;
+    fn bits_splat(v: u32) -> Self::Bits;
+    fn bits_sub(a: Self::Bits, b: Self::Bits) -> Self::Bits;
+    fn bits_and(a: Self::Bits, b: Self::Bits) -> Self::Bits;
+    fn bits_or(a: Self::Bits, b: Self::Bits) -> Self::Bits;
+    fn bits_shl<const S: u32>(a: Self::Bits) -> Self::Bits;
+
+    /// |x|, by clearing the sign bit (exact, NaN stays NaN).
+    #[inline(always)]
+    fn abs(self) -> Self {
+        Self::from_bits(Self::bits_and(
+            self.to_bits(),
+            Self::bits_splat(0x7fff_ffff),
+        ))
+    }
+
+    /// `self` (assumed non-negative) with the sign bit of `sign` (exact).
+    #[inline(always)]
+    fn with_sign_of(self, sign: Self) -> Self {
+        let s = Self::bits_and(sign.to_bits(), Self::bits_splat(0x8000_0000));
+        Self::from_bits(Self::bits_or(self.to_bits(), s))
+    }
+}
+
+impl Lane for f32 {
+    type Mask = bool;
+    type Bits = u32;
+
+    #[inline(always)]
+    fn splat(v: f32) -> Self {
+        v
+    }
+    #[inline(always)]
+    fn lt(self, rhs: Self) -> bool {
+        self < rhs
+    }
+    #[inline(always)]
+    fn le(self, rhs: Self) -> bool {
+        self <= rhs
+    }
+    #[inline(always)]
+    fn gt(self, rhs: Self) -> bool {
+        self > rhs
+    }
+    #[inline(always)]
+    fn is_nan(self) -> bool {
+        self.is_nan()
+    }
+    #[inline(always)]
+    fn select(m: bool, a: Self, b: Self) -> Self {
+        if m {
+            a
+        } else {
+            b
+        }
+    }
+    #[inline(always)]
+    fn to_bits(self) -> u32 {
+        f32::to_bits(self)
+    }
+    #[inline(always)]
+    fn from_bits(b: u32) -> Self {
+        f32::from_bits(b)
+    }
+    #[inline(always)]
+    fn bits_splat(v: u32) -> u32 {
+        v
+    }
+    #[inline(always)]
+    fn bits_sub(a: u32, b: u32) -> u32 {
+        a.wrapping_sub(b)
+    }
+    #[inline(always)]
+    fn bits_and(a: u32, b: u32) -> u32 {
+        a & b
+    }
+    #[inline(always)]
+    fn bits_or(a: u32, b: u32) -> u32 {
+        a | b
+    }
+    #[inline(always)]
+    fn bits_shl<const S: u32>(a: u32) -> u32 {
+        a << S
+    }
+}
+
+impl Lane for f32x8 {
+    type Mask = f32x8;
+    type Bits = u32x8;
+
+    #[inline(always)]
+    fn splat(v: f32) -> Self {
+        f32x8::splat(v)
+    }
+    #[inline(always)]
+    fn lt(self, rhs: Self) -> Self {
+        self.simd_lt(rhs)
+    }
+    #[inline(always)]
+    fn le(self, rhs: Self) -> Self {
+        self.simd_le(rhs)
+    }
+    #[inline(always)]
+    fn gt(self, rhs: Self) -> Self {
+        self.simd_gt(rhs)
+    }
+    #[inline(always)]
+    fn is_nan(self) -> Self {
+        self.simd_ne(self)
+    }
+    #[inline(always)]
+    fn select(m: Self, a: Self, b: Self) -> Self {
+        m.select(a, b)
+    }
+    #[inline(always)]
+    fn to_bits(self) -> u32x8 {
+        f32x8::to_bits(self)
+    }
+    #[inline(always)]
+    fn from_bits(b: u32x8) -> Self {
+        f32x8::from_bits(b)
+    }
+    #[inline(always)]
+    fn bits_splat(v: u32) -> u32x8 {
+        u32x8::splat(v)
+    }
+    #[inline(always)]
+    fn bits_sub(a: u32x8, b: u32x8) -> u32x8 {
+        a - b
+    }
+    #[inline(always)]
+    fn bits_and(a: u32x8, b: u32x8) -> u32x8 {
+        a & b
+    }
+    #[inline(always)]
+    fn bits_or(a: u32x8, b: u32x8) -> u32x8 {
+        a | b
+    }
+    #[inline(always)]
+    fn bits_shl<const S: u32>(a: u32x8) -> u32x8 {
+        a << S
+    }
+}
+
+#[inline(always)]
+fn load8(s: &[f32]) -> f32x8 {
+    let mut a = [0.0f32; WIDTH];
+    a.copy_from_slice(&s[..WIDTH]);
+    f32x8::new(a)
+}
+
+#[inline(always)]
+fn store8(v: f32x8, s: &mut [f32]) {
+    s[..WIDTH].copy_from_slice(v.as_array());
+}
+
+/// A lane-generic function of one input.
+pub(crate) trait Map1 {
+    fn apply<L: Lane>(&self, x: L) -> L;
+}
+
+/// A lane-generic function of two inputs.
+pub(crate) trait Map2 {
+    fn apply<L: Lane>(&self, a: L, b: L) -> L;
+}
+
+/// Panics with a message naming both lengths when they differ.
+#[inline]
+#[track_caller]
+pub(crate) fn check_len(op: &str, a_name: &str, a: usize, b_name: &str, b: usize) {
+    if a != b {
+        len_mismatch(op, a_name, a, b_name, b);
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn len_mismatch(op: &str, a_name: &str, a: usize, b_name: &str, b: usize) -> ! {
+    panic!("neurokern::{op}: length mismatch: {a_name}.len() = {a} but {b_name}.len() = {b}")
+}
+
+/// `y[i] = f(x[i])`: eight lanes at a time, then the scalar tail.
+#[inline(always)]
+pub(crate) fn map1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &mut y[..n]);
+    let mut xc = x.chunks_exact(WIDTH);
+    let mut yc = y.chunks_exact_mut(WIDTH);
+    for (xs, ys) in (&mut xc).zip(&mut yc) {
+        store8(f.apply(load8(xs)), ys);
+    }
+    for (xi, yi) in xc.remainder().iter().zip(yc.into_remainder()) {
+        *yi = f.apply(*xi);
+    }
+}
+
+/// `xy[i] = f(xy[i])` in place.
+#[inline(always)]
+pub(crate) fn map1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
+    let mut c = xy.chunks_exact_mut(WIDTH);
+    for s in &mut c {
+        let v = f.apply(load8(s));
+        store8(v, s);
+    }
+    for v in c.into_remainder() {
+        *v = f.apply(*v);
+    }
+}
+
+/// `out[i] = f(a[i], b[i])`.
+#[inline(always)]
+pub(crate) fn map2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    let n = a.len().min(b.len()).min(out.len());
+    let (a, b, out) = (&a[..n], &b[..n], &mut out[..n]);
+    let mut ac = a.chunks_exact(WIDTH);
+    let mut bc = b.chunks_exact(WIDTH);
+    let mut oc = out.chunks_exact_mut(WIDTH);
+    for ((as_, bs), os) in (&mut ac).zip(&mut bc).zip(&mut oc) {
+        store8(f.apply(load8(as_), load8(bs)), os);
+    }
+    for ((ai, bi), oi) in ac
+        .remainder()
+        .iter()
+        .zip(bc.remainder())
+        .zip(oc.into_remainder())
+    {
+        *oi = f.apply(*ai, *bi);
+    }
+}
+
+/// `b[i] = f(a[i], b[i])`: the second operand is overwritten with the result.
+#[inline(always)]
+pub(crate) fn map2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &mut b[..n]);
+    let mut ac = a.chunks_exact(WIDTH);
+    let mut bc = b.chunks_exact_mut(WIDTH);
+    for (as_, bs) in (&mut ac).zip(&mut bc) {
+        let v = f.apply(load8(as_), load8(bs));
+        store8(v, bs);
+    }
+    for (ai, bi) in ac.remainder().iter().zip(bc.into_remainder()) {
+        *bi = f.apply(*ai, *bi);
+    }
+}

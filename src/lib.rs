@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(clippy::all)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod activation;
+mod lanes;
+
+pub use activation::{
+    leaky_relu, leaky_relu_derivative, relu, relu_derivative, sigmoid, sigmoid_derivative, tanh,
+    tanh_derivative, Act, Activation,
+};

@@ -1,0 +1,245 @@
+//! The accuracy contract: every function against the correctly rounded f64
+//! formula, on a strided sweep of all f32 bit patterns (every pattern with
+//! `NEUROKERN_EXHAUSTIVE=1`), and the docs' table against `ACCURACY`.
+
+mod common;
+
+use common::{oracle, sweep, sweep_stride, ulp_error};
+use neurokern::activation::{self as act, ACCURACY};
+
+#[derive(Default, Clone, Copy)]
+struct Worst {
+    ulp: f64,
+    at: f32,
+    count: u64,
+}
+
+fn merge(a: Worst, b: Worst) -> Worst {
+    let mut w = if b.ulp > a.ulp || b.ulp.is_nan() {
+        b
+    } else {
+        a
+    };
+    w.count = a.count + b.count;
+    w
+}
+
+/// Worst ULP error of `kernel` against `exact` over the sweep, considering
+/// only inputs where `keep(exact)` holds.
+fn measure(kernel: fn(&[f32], &mut [f32]), exact: fn(f64) -> f64, keep: fn(f64) -> bool) -> Worst {
+    sweep(
+        sweep_stride(),
+        |xs| {
+            let mut ys = vec![0.0f32; xs.len()];
+            kernel(xs, &mut ys);
+            let mut w = Worst::default();
+            for (&x, &y) in xs.iter().zip(&ys) {
+                let e = exact(f64::from(x));
+                if !keep(e) {
+                    continue;
+                }
+                w.count += 1;
+                let u = ulp_error(y, e);
+                if u > w.ulp || u.is_nan() {
+                    w.ulp = u;
+                    w.at = x;
+                }
+            }
+            w
+        },
+        merge,
+    )
+}
+
+fn bound(name: &str) -> f64 {
+    f64::from(
+        ACCURACY
+            .iter()
+            .find(|b| b.function == name)
+            .unwrap_or_else(|| panic!("{name} missing from ACCURACY"))
+            .max_ulp,
+    )
+}
+
+fn check(name: &str, w: Worst) {
+    let b = bound(name);
+    println!(
+        "{name}: max {:.3} ULP at x = {:e} ({:#010x}) over {} inputs (bound {b})",
+        w.ulp,
+        w.at,
+        w.at.to_bits(),
+        w.count
+    );
+    assert!(w.count > 1000, "{name}: too few inputs checked");
+    assert!(
+        w.ulp <= b,
+        "{name}: {} ULP at x = {:e} ({:#010x}) exceeds the documented bound {b}",
+        w.ulp,
+        w.at,
+        w.at.to_bits()
+    );
+}
+
+fn all(_: f64) -> bool {
+    true
+}
+fn normal_result(e: f64) -> bool {
+    e.is_nan() || e >= f64::from(f32::MIN_POSITIVE)
+}
+
+#[test]
+fn sigmoid_within_bound() {
+    check("sigmoid", measure(act::sigmoid, oracle::sigmoid, all));
+}
+
+#[test]
+fn tanh_within_bound() {
+    check("tanh", measure(act::tanh, oracle::tanh, all));
+}
+
+#[test]
+fn sigmoid_derivative_within_bound() {
+    check(
+        "sigmoid_derivative",
+        measure(
+            act::sigmoid_derivative,
+            oracle::sigmoid_derivative,
+            normal_result,
+        ),
+    );
+}
+
+#[test]
+fn tanh_derivative_within_bound() {
+    check(
+        "tanh_derivative",
+        measure(act::tanh_derivative, oracle::tanh_derivative, normal_result),
+    );
+}
+
+#[test]
+fn derivatives_from_output_within_bound() {
+    // inputs are outputs: restrict to the range the forward function produces
+    fn sig_y(y: &[f32], d: &mut [f32]) {
+        for (yi, di) in y.iter().zip(d.iter_mut()) {
+            *di = if (0.0..=1.0).contains(yi) {
+                act::sigmoid_derivative_from_output_scalar(*yi)
+            } else {
+                f32::NAN
+            };
+        }
+    }
+    fn sig_exact(y: f64) -> f64 {
+        if (0.0..=1.0).contains(&y) {
+            oracle::sigmoid_derivative_from_output(y)
+        } else {
+            f64::NAN
+        }
+    }
+    check(
+        "sigmoid_derivative_from_output",
+        measure(sig_y, sig_exact, all),
+    );
+    fn tanh_y(y: &[f32], d: &mut [f32]) {
+        for (yi, di) in y.iter().zip(d.iter_mut()) {
+            *di = if (-1.0..=1.0).contains(yi) {
+                act::tanh_derivative_from_output_scalar(*yi)
+            } else {
+                f32::NAN
+            };
+        }
+    }
+    fn tanh_exact(y: f64) -> f64 {
+        if (-1.0..=1.0).contains(&y) {
+            oracle::tanh_derivative_from_output(y)
+        } else {
+            f64::NAN
+        }
+    }
+    check(
+        "tanh_derivative_from_output",
+        measure(tanh_y, tanh_exact, all),
+    );
+}
+
+#[test]
+fn relu_family_is_exact() {
+    fn relu_exact(x: f64) -> f64 {
+        if x > 0.0 || x.is_nan() {
+            x
+        } else {
+            0.0
+        }
+    }
+    check("relu", measure(act::relu, relu_exact, all));
+    fn leaky(x: &[f32], y: &mut [f32]) {
+        act::leaky_relu(0.01, x, y)
+    }
+    fn leaky_exact(x: f64) -> f64 {
+        if x < 0.0 {
+            // the correctly rounded product, as the f32 multiply defines it
+            f64::from(0.01f32 * x as f32)
+        } else {
+            x
+        }
+    }
+    check("leaky_relu", measure(leaky, leaky_exact, all));
+    fn d_exact(x: f64) -> f64 {
+        if x.is_nan() {
+            x
+        } else if x > 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    }
+    check(
+        "relu_derivative",
+        measure(act::relu_derivative, d_exact, all),
+    );
+    fn leaky_d(x: &[f32], d: &mut [f32]) {
+        act::leaky_relu_derivative(0.01, x, d)
+    }
+    fn leaky_d_exact(x: f64) -> f64 {
+        if x.is_nan() {
+            x
+        } else if x > 0.0 {
+            1.0
+        } else {
+            f64::from(0.01f32)
+        }
+    }
+    check(
+        "leaky_relu_derivative",
+        measure(leaky_d, leaky_d_exact, all),
+    );
+}
+
+/// The README (which is the crate documentation) carries the accuracy table;
+/// it must list exactly the bounds in `ACCURACY`.
+#[test]
+fn docs_table_matches_accuracy_constant() {
+    let readme = include_str!("../README.md");
+    let mut rows = 0;
+    for b in ACCURACY {
+        let needle = format!("| `{}` |", b.function);
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with(&needle))
+            .unwrap_or_else(|| panic!("README accuracy table has no row for {}", b.function));
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let documented: f32 = cells[2]
+            .trim_start_matches('≤')
+            .trim()
+            .trim_end_matches(" ULP")
+            .parse()
+            .unwrap_or_else(|_| panic!("unparsable bound cell {:?}", cells[2]));
+        assert_eq!(
+            documented, b.max_ulp,
+            "README and ACCURACY disagree on {}",
+            b.function
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, ACCURACY.len());
+}

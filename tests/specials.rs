@@ -1,0 +1,274 @@
+//! Special values and invariants: NaN propagation, exact saturation at ±inf,
+//! output ranges, monotonicity, odd symmetry of tanh, unflushed subnormals.
+
+mod common;
+
+use common::{oracle, special_values, sweep, sweep_stride, EdgeRng};
+use neurokern::activation::{self as a, Act, Activation};
+
+const ACTS: [Act; 5] = [
+    Act::Identity,
+    Act::Sigmoid,
+    Act::Tanh,
+    Act::Relu,
+    Act::LeakyRelu(0.01),
+];
+
+#[test]
+fn nan_in_nan_out_everywhere() {
+    for nan in [
+        f32::NAN,
+        -f32::NAN,
+        f32::from_bits(0x7f80_0001),
+        f32::from_bits(0xffc0_1234),
+    ] {
+        for act in ACTS {
+            assert!(act.forward_scalar(nan).is_nan(), "{act:?} forward");
+            assert!(act.derivative_scalar(nan).is_nan(), "{act:?} derivative");
+            assert!(
+                act.derivative_from_output_scalar(nan).is_nan(),
+                "{act:?} from output"
+            );
+            let mut y = [0.0f32; 9];
+            act.forward(&[nan; 9], &mut y);
+            assert!(y.iter().all(|v| v.is_nan()), "{act:?} forward slice");
+            act.derivative(&[nan; 9], &mut y);
+            assert!(y.iter().all(|v| v.is_nan()), "{act:?} derivative slice");
+        }
+    }
+}
+
+#[test]
+fn infinities_saturate_exactly() {
+    let inf = f32::INFINITY;
+    assert_eq!(a::sigmoid_scalar(inf).to_bits(), 1.0f32.to_bits());
+    assert_eq!(a::sigmoid_scalar(-inf).to_bits(), 0.0f32.to_bits());
+    assert_eq!(a::tanh_scalar(inf).to_bits(), 1.0f32.to_bits());
+    assert_eq!(a::tanh_scalar(-inf).to_bits(), (-1.0f32).to_bits());
+    for d in [
+        a::sigmoid_derivative_scalar(inf),
+        a::sigmoid_derivative_scalar(-inf),
+        a::tanh_derivative_scalar(inf),
+        a::tanh_derivative_scalar(-inf),
+    ] {
+        assert_eq!(d.to_bits(), 0.0f32.to_bits());
+    }
+    assert_eq!(a::relu_scalar(inf), inf);
+    assert_eq!(a::relu_scalar(-inf), 0.0);
+    assert_eq!(a::leaky_relu_scalar(0.01, -inf), -inf);
+    assert_eq!(a::relu_derivative_scalar(inf), 1.0);
+    assert_eq!(a::relu_derivative_scalar(-inf), 0.0);
+}
+
+#[test]
+fn zeros() {
+    assert_eq!(
+        a::relu_scalar(-0.0).to_bits(),
+        0.0f32.to_bits(),
+        "ReLU(-0) = +0"
+    );
+    assert_eq!(a::relu_scalar(0.0).to_bits(), 0.0f32.to_bits());
+    assert_eq!(
+        a::tanh_scalar(-0.0).to_bits(),
+        (-0.0f32).to_bits(),
+        "tanh(-0) = -0"
+    );
+    assert_eq!(a::sigmoid_scalar(-0.0), 0.5);
+    assert_eq!(a::sigmoid_derivative_scalar(-0.0), 0.25);
+    assert_eq!(a::tanh_derivative_scalar(-0.0), 1.0);
+    assert_eq!(a::relu_derivative_scalar(0.0), 0.0);
+    assert_eq!(a::leaky_relu_derivative_scalar(0.3, 0.0), 0.3);
+}
+
+#[test]
+fn subnormal_results_are_not_flushed() {
+    // σ(−100) = e^−100/(1+e^−100) ≈ 3.72e−44, a subnormal
+    let y = a::sigmoid_scalar(-100.0);
+    assert_eq!(y, oracle::sigmoid(-100.0) as f32);
+    assert!(y > 0.0 && y < f32::MIN_POSITIVE);
+    // the smallest subnormal is still produced where it is the right answer
+    assert_eq!(
+        a::sigmoid_scalar(-103.28),
+        oracle::sigmoid(-103.28f32 as f64) as f32
+    );
+    assert!(a::sigmoid_scalar(-103.28) > 0.0);
+    assert_eq!(a::sigmoid_scalar(-104.0), 0.0);
+    // σ' and tanh' keep going into the subnormal range
+    for x in [90.0f32, -95.0, 100.0] {
+        let d = a::sigmoid_derivative_scalar(x);
+        let want = oracle::sigmoid_derivative(f64::from(x)) as f32;
+        assert!(d > 0.0 && d < f32::MIN_POSITIVE);
+        assert!(
+            (d.to_bits() as i64 - want.to_bits() as i64).abs() <= 1,
+            "σ'({x}) = {d:e}, want {want:e}"
+        );
+    }
+    for x in [45.0f32, -50.0] {
+        let d = a::tanh_derivative_scalar(x);
+        let want = oracle::tanh_derivative(f64::from(x)) as f32;
+        assert!(d > 0.0 && d < f32::MIN_POSITIVE);
+        assert!(
+            (d.to_bits() as i64 - want.to_bits() as i64).abs() <= 1,
+            "tanh'({x}) = {d:e}, want {want:e}"
+        );
+    }
+    // subnormal inputs
+    let tiny = f32::from_bits(3);
+    assert_eq!(a::tanh_scalar(tiny), tiny);
+    assert_eq!(a::relu_scalar(tiny), tiny);
+    assert_eq!(
+        a::leaky_relu_scalar(0.5, -tiny),
+        -f32::from_bits(2),
+        "ties to even"
+    );
+}
+
+#[test]
+fn derivative_from_x_does_not_cancel_early() {
+    // y(1−y) is 0 once σ(x) rounds to 1 (x > 16.6); σ'(x) is not
+    for x in [17.0f32, 30.0, 60.0, -30.0] {
+        let d = a::sigmoid_derivative_scalar(x);
+        let want = oracle::sigmoid_derivative(f64::from(x));
+        assert!(
+            ((f64::from(d) - want) / want).abs() < 1e-6,
+            "σ'({x}) = {d:e}, want {want:e}"
+        );
+    }
+    assert_eq!(
+        a::sigmoid_derivative_from_output_scalar(a::sigmoid_scalar(17.0)),
+        0.0
+    );
+}
+
+/// Ranges and tanh's odd symmetry on the sweep and on edge-biased random inputs.
+#[test]
+fn ranges_and_symmetry() {
+    let bad = sweep(
+        sweep_stride(),
+        |xs| {
+            let mut bad = 0u64;
+            for &x in xs {
+                let s = a::sigmoid_scalar(x);
+                let t = a::tanh_scalar(x);
+                let ds = a::sigmoid_derivative_scalar(x);
+                let dt = a::tanh_derivative_scalar(x);
+                if x.is_nan() {
+                    continue;
+                }
+                if !(0.0..=1.0).contains(&s)
+                    || !(-1.0..=1.0).contains(&t)
+                    || !(0.0..=0.25).contains(&ds)
+                    || !(0.0..=1.0).contains(&dt)
+                    || a::tanh_scalar(-x).to_bits() != (-t).to_bits()
+                    || a::sigmoid_derivative_scalar(-x).to_bits() != ds.to_bits()
+                    || a::tanh_derivative_scalar(-x).to_bits() != dt.to_bits()
+                {
+                    bad += 1;
+                }
+            }
+            bad
+        },
+        |a, b| a + b,
+    );
+    assert_eq!(bad, 0, "inputs outside range or breaking symmetry");
+    let mut rng = EdgeRng::new(42);
+    for _ in 0..100_000 {
+        let x = rng.next_f32();
+        if x.is_nan() {
+            continue;
+        }
+        assert_eq!(
+            a::tanh_scalar(-x).to_bits(),
+            (-a::tanh_scalar(x)).to_bits(),
+            "odd at {x:e}"
+        );
+    }
+}
+
+/// Monotone non-decreasing: walk the f32 values in increasing order. Every
+/// value with `NEUROKERN_EXHAUSTIVE=1`; otherwise dense windows around every
+/// point where the algorithm changes (each exponent step of the exp core, the
+/// tanh switch, saturation) plus a strided walk of the rest.
+#[test]
+fn sigmoid_and_tanh_are_monotone() {
+    fn ordered(i: u32) -> f32 {
+        // maps 0..2^32 onto f32 values in increasing order (skipping NaNs later)
+        if i < 0x8000_0000 {
+            f32::from_bits(!i)
+        } else {
+            f32::from_bits(i - 0x8000_0000)
+        }
+    }
+    let exhaustive = sweep_stride() == 1;
+    let mut windows: Vec<(f32, u32)> = vec![];
+    if exhaustive {
+        windows.push((f32::NEG_INFINITY, u32::MAX));
+    } else {
+        for k in -160i32..=160 {
+            let c = (k as f32 + 0.5) * core::f32::consts::LN_2;
+            windows.push((c - 1e-3, 40_000));
+            windows.push((c / 2.0 - 1e-3, 40_000));
+        }
+        for c in [-0.549_306_1f32, 0.549_306_1, -9.0, 9.0, 16.6, -103.9, -88.0] {
+            windows.push((c - 1e-3, 40_000));
+        }
+    }
+    for f in [a::sigmoid_scalar as fn(f32) -> f32, a::tanh_scalar] {
+        for &(start, count) in &windows {
+            let key = |v: f32| {
+                let b = v.to_bits();
+                if b >> 31 == 1 {
+                    !b
+                } else {
+                    b | 0x8000_0000
+                }
+            };
+            let s = key(start);
+            let mut prev = f(ordered(s));
+            let mut i = s;
+            for _ in 0..count {
+                i = match i.checked_add(1) {
+                    Some(v) => v,
+                    None => break,
+                };
+                let x = ordered(i);
+                if x.is_nan() {
+                    continue;
+                }
+                let y = f(x);
+                assert!(
+                    y >= prev || prev.is_nan(),
+                    "not monotone at {x:e}: {prev:e} then {y:e}"
+                );
+                prev = y;
+            }
+        }
+        if !exhaustive {
+            let mut prev = f(f32::NEG_INFINITY);
+            let mut i = 0u64;
+            while i < (1 << 32) {
+                let x = ordered(i as u32);
+                if !x.is_nan() {
+                    let y = f(x);
+                    assert!(y >= prev, "not monotone at {x:e}");
+                    prev = y;
+                }
+                i += 997;
+            }
+        }
+    }
+}
+
+#[test]
+fn special_value_table_is_within_contract() {
+    for x in special_values() {
+        let xd = f64::from(x);
+        for (name, got, want) in [
+            ("sigmoid", a::sigmoid_scalar(x), oracle::sigmoid(xd)),
+            ("tanh", a::tanh_scalar(x), oracle::tanh(xd)),
+        ] {
+            let u = common::ulp_error(got, want);
+            assert!(u <= 2.0, "{name}({x:e}) = {got:e}, want {want:e}: {u} ULP");
+        }
+    }
+}
