@@ -72,9 +72,13 @@ pub(crate) fn exp_scaled<L: Lane, const S: i32>(z: L) -> L {
     let biased = (z * L::splat(LOG2E) - L::splat(0.5)) + L::splat(MAGIC);
     let k = biased - L::splat(MAGIC);
     let r = (z - k * L::splat(LN2_HI)) - k * L::splat(LN2_LO);
-    let q = L::splat(C2)
-        + r * (L::splat(C3) + r * (L::splat(C4) + r * (L::splat(C5) + r * L::splat(C6))));
-    let p = L::splat(1.0) + (r + (r * r) * q);
+    // Estrin's scheme: shorter dependency chain than Horner, and still only
+    // sums and products of non-negative terms for r ≥ 0 (monotone).
+    let r2 = r * r;
+    let lo = L::splat(C2) + r * L::splat(C3);
+    let hi = (L::splat(C4) + r * L::splat(C5)) + r2 * L::splat(C6);
+    let q = lo + r2 * hi;
+    let p = L::splat(1.0) + (r + r2 * q);
     // bits(MAGIC + k) − bits(MAGIC) = k; add the biased exponent of 2^S
     let offset = MAGIC.to_bits().wrapping_sub((127 + S) as u32);
     let e = L::bits_sub(biased.to_bits(), L::bits_splat(offset));
