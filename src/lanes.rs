@@ -28,12 +28,18 @@ pub(crate) trait Lane:
     + Div<Output = Self>
     + Neg<Output = Self>
 {
+    /// Number of f32 lanes.
+    const N: usize;
     /// A lane-wise boolean.
     type Mask: Copy;
     /// The raw bits of each lane, as `u32` lanes with wrapping arithmetic.
     type Bits: Copy;
 
     fn splat(v: f32) -> Self;
+    /// The first `N` elements of `s`.
+    fn load(s: &[f32]) -> Self;
+    /// Writes the lanes to the first `N` elements of `s`.
+    fn store(self, s: &mut [f32]);
     /// Ordered `<` (false when either side is NaN).
     fn lt(self, rhs: Self) -> Self::Mask;
     /// Ordered `<=`.
@@ -71,8 +77,18 @@ pub(crate) trait Lane:
 }
 
 impl Lane for f32 {
+    const N: usize = 1;
     type Mask = bool;
     type Bits = u32;
+
+    #[inline(always)]
+    fn load(s: &[f32]) -> Self {
+        s[0]
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [f32]) {
+        s[0] = self;
+    }
 
     #[inline(always)]
     fn splat(v: f32) -> Self {
@@ -133,8 +149,18 @@ impl Lane for f32 {
 }
 
 impl Lane for f32x8 {
+    const N: usize = WIDTH;
     type Mask = f32x8;
     type Bits = u32x8;
+
+    #[inline(always)]
+    fn load(s: &[f32]) -> Self {
+        load8(s)
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [f32]) {
+        store8(self, s)
+    }
 
     #[inline(always)]
     fn splat(v: f32) -> Self {
@@ -225,8 +251,20 @@ impl<L: Lane> Neg for X4<L> {
 }
 
 impl<L: Lane> Lane for X4<L> {
+    const N: usize = 4 * L::N;
     type Mask = [L::Mask; 4];
     type Bits = [L::Bits; 4];
+
+    #[inline(always)]
+    fn load(s: &[f32]) -> Self {
+        X4(core::array::from_fn(|i| L::load(&s[i * L::N..])))
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [f32]) {
+        for (i, l) in self.0.into_iter().enumerate() {
+            l.store(&mut s[i * L::N..]);
+        }
+    }
 
     #[inline(always)]
     fn splat(v: f32) -> Self {
@@ -299,14 +337,12 @@ const BLOCK: usize = 4 * WIDTH;
 
 #[inline(always)]
 fn load32(s: &[f32]) -> X4<f32x8> {
-    X4(core::array::from_fn(|i| load8(&s[i * WIDTH..])))
+    X4::load(s)
 }
 
 #[inline(always)]
 fn store32(v: X4<f32x8>, s: &mut [f32]) {
-    for (i, l) in v.0.into_iter().enumerate() {
-        store8(l, &mut s[i * WIDTH..]);
-    }
+    v.store(s)
 }
 
 /// A lane-generic function of one input.
@@ -333,6 +369,22 @@ pub(crate) fn check_len(op: &str, a_name: &str, a: usize, b_name: &str, b: usize
 #[track_caller]
 fn len_mismatch(op: &str, a_name: &str, a: usize, b_name: &str, b: usize) -> ! {
     panic!("neurokern::{op}: length mismatch: {a_name}.len() = {a} but {b_name}.len() = {b}")
+}
+
+/// Panics unless `len >= needed`, naming both.
+#[inline]
+#[track_caller]
+pub(crate) fn check_len_at_least(op: &str, name: &str, len: usize, needed: usize) {
+    if len < needed {
+        too_short(op, name, len, needed);
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn too_short(op: &str, name: &str, len: usize, needed: usize) -> ! {
+    panic!("neurokern::{op}: {name}.len() = {len} but at least {needed} are needed")
 }
 
 /// `y[i] = f(x[i])`: eight lanes at a time, then the scalar tail.
@@ -419,5 +471,85 @@ pub(crate) fn map2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
     }
     for (ai, bi) in ac.remainder().iter().zip(bc.into_remainder()) {
         *bi = f.apply(*ai, *bi);
+    }
+}
+
+/// Number of partial sums in the canonical reduction order.
+pub(crate) const PARTIALS: usize = 8;
+
+/// Folds eight partial sums in the canonical tree:
+/// `((p0+p4) + (p2+p6)) + ((p1+p5) + (p3+p7))`.
+#[inline(always)]
+pub(crate) fn tree8<L: Lane>(p: [L; PARTIALS]) -> L {
+    let t = [p[0] + p[4], p[1] + p[5], p[2] + p[6], p[3] + p[7]];
+    (t[0] + t[2]) + (t[1] + t[3])
+}
+
+/// `Σ a[i]·b[i]` over the common length, in the crate's canonical order:
+/// eight partial sums `p[j]`, each starting at +0 and accumulating the
+/// products with `i ≡ j (mod 8)` in increasing `i`, folded by [`tree8`].
+///
+/// The SIMD body keeps the eight partial sums in the lanes of one `f32x8`, so
+/// it performs exactly the operations of [`dot_scalar`]: both return the same
+/// bits, and so does every target.
+#[inline]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = f32x8::splat(0.0);
+    let mut ac = a.chunks_exact(WIDTH);
+    let mut bc = b.chunks_exact(WIDTH);
+    for (x, y) in (&mut ac).zip(&mut bc) {
+        acc = acc + load8(x) * load8(y);
+    }
+    let mut p = acc.to_array();
+    for (j, (x, y)) in ac.remainder().iter().zip(bc.remainder()).enumerate() {
+        p[j] += x * y;
+    }
+    tree8(p)
+}
+
+/// The reference order of [`dot`], one element at a time.
+#[cfg(test)]
+pub(crate) fn dot_scalar(a: &[f32], b: &[f32]) -> f32 {
+    let mut p = [0.0f32; PARTIALS];
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        p[i % PARTIALS] += x * y;
+    }
+    tree8(p)
+}
+
+/// `y[i] += alpha · x[i]`, elementwise (so every backend rounds the same).
+#[inline]
+pub(crate) fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    struct Axpy(f32);
+    impl Map2 for Axpy {
+        #[inline(always)]
+        fn apply<L: Lane>(&self, x: L, y: L) -> L {
+            y + L::splat(self.0) * x
+        }
+    }
+    map2_in_place(&Axpy(alpha), x, y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_simd_equals_scalar_order_bit_for_bit() {
+        let mut s = 0x1234_5678u32;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32 - 0.5) * 8.0
+        };
+        for n in 0..70 {
+            let a: [f32; 70] = core::array::from_fn(|_| next());
+            let b: [f32; 70] = core::array::from_fn(|_| next());
+            let (x, y) = (dot(&a[..n], &b[..n]), dot_scalar(&a[..n], &b[..n]));
+            assert_eq!(x.to_bits(), y.to_bits(), "n = {n}");
+        }
     }
 }

@@ -9,6 +9,7 @@ extern crate std;
 
 pub mod activation;
 mod lanes;
+pub mod nn;
 
 pub use activation::{
     leaky_relu, leaky_relu_derivative, relu, relu_derivative, sigmoid, sigmoid_derivative, tanh,

@@ -1,0 +1,129 @@
+//! [`Chain`]: two layers in sequence, the building block of deeper networks.
+
+use super::{DenseMut, Layer, LayerInfo, ParamSet, Vector};
+
+/// `B ∘ A`: the output of `A` feeds `B`. Implements [`Layer`] only when
+/// `B::Input == A::Output`, so mismatched shapes do not compile.
+///
+/// The parameters are the pair `(A::Params, B::Params)`, the cache the pair
+/// of caches. Use [`mlp!`](crate::mlp) to nest several.
+///
+/// ```
+/// use neurokern::{activation::Act, nn::{Chain, Dense, Layer, ParamSet}};
+/// let net = Chain::new(Dense::<3, 4>::new(Act::Relu), Dense::<4, 2>::new(Act::Identity));
+/// let params = <Chain<Dense<3, 4>, Dense<4, 2>> as Layer>::Params::ZERO;
+/// let mut y = [9.0; 2];
+/// net.forward(&params, &[1.0, 2.0, 3.0], &mut y);
+/// assert_eq!(y, [0.0, 0.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Chain<A, B> {
+    /// The first layer.
+    pub first: A,
+    /// The rest of the network.
+    pub rest: B,
+}
+
+impl<A, B> Chain<A, B> {
+    /// `b ∘ a`.
+    ///
+    /// ```
+    /// use neurokern::{activation::Act, nn::{Chain, Dense}};
+    /// const NET: Chain<Dense<2, 2>, Dense<2, 1>> =
+    ///     Chain::new(Dense::new(Act::Tanh), Dense::new(Act::Sigmoid));
+    /// # let _ = NET;
+    /// ```
+    pub const fn new(first: A, rest: B) -> Self {
+        Self { first, rest }
+    }
+}
+
+impl<P: ParamSet, Q: ParamSet> ParamSet for (P, Q) {
+    const LEN: usize = P::LEN + Q::LEN;
+    const ZERO: Self = (P::ZERO, Q::ZERO);
+
+    fn for_each(&self, f: &mut impl FnMut(&[f32])) {
+        self.0.for_each(f);
+        self.1.for_each(f);
+    }
+    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32])) {
+        self.0.for_each_mut(f);
+        self.1.for_each_mut(f);
+    }
+    fn zip2(&mut self, o: &Self, f: &mut impl FnMut(&mut [f32], &[f32])) {
+        self.0.zip2(&o.0, f);
+        self.1.zip2(&o.1, f);
+    }
+    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32])) {
+        self.0.zip3(&g.0, &mut m.0, f);
+        self.1.zip3(&g.1, &mut m.1, f);
+    }
+    fn zip4(
+        &mut self,
+        g: &Self,
+        m: &mut Self,
+        v: &mut Self,
+        f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32], &mut [f32]),
+    ) {
+        self.0.zip4(&g.0, &mut m.0, &mut v.0, f);
+        self.1.zip4(&g.1, &mut m.1, &mut v.1, f);
+    }
+}
+
+impl<A, B> Layer for Chain<A, B>
+where
+    A: Layer,
+    B: Layer<Input = A::Output>,
+{
+    type Input = A::Input;
+    type Output = B::Output;
+    type Params = (A::Params, B::Params);
+    type Cache = (A::Cache, B::Cache);
+    const CACHE: Self::Cache = (A::CACHE, B::CACHE);
+
+    const DEPTH: usize = A::DEPTH + B::DEPTH;
+    const DEFAULT: Self = Self::new(A::DEFAULT, B::DEFAULT);
+
+    fn forward(&self, p: &Self::Params, x: &Self::Input, y: &mut Self::Output) {
+        let mut mid = A::Output::ZERO;
+        self.first.forward(&p.0, x, &mut mid);
+        self.rest.forward(&p.1, &mid, y);
+    }
+
+    fn forward_cached(&self, p: &Self::Params, x: &Self::Input, cache: &mut Self::Cache) {
+        self.first.forward_cached(&p.0, x, &mut cache.0);
+        self.rest
+            .forward_cached(&p.1, A::output(&cache.0), &mut cache.1);
+    }
+
+    fn output(cache: &Self::Cache) -> &Self::Output {
+        B::output(&cache.1)
+    }
+
+    fn backward(
+        &self,
+        p: &Self::Params,
+        x: &Self::Input,
+        cache: &Self::Cache,
+        dy: &mut Self::Output,
+        dx: Option<&mut Self::Input>,
+        grads: &mut Self::Params,
+    ) {
+        let mut dmid = A::Output::ZERO;
+        let mid = A::output(&cache.0);
+        self.rest
+            .backward(&p.1, mid, &cache.1, dy, Some(&mut dmid), &mut grads.1);
+        self.first
+            .backward(&p.0, x, &cache.0, &mut dmid, dx, &mut grads.0);
+    }
+
+    fn for_each_info(&self, f: &mut impl FnMut(LayerInfo)) {
+        self.first.for_each_info(f);
+        self.rest.for_each_info(f);
+    }
+
+    fn for_each_dense_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(DenseMut<'_>)) {
+        self.first.for_each_dense_mut(&mut p.0, f);
+        self.rest.for_each_dense_mut(&mut p.1, f);
+    }
+}

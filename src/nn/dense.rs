@@ -1,0 +1,277 @@
+//! The dense layer: `y = φ(Wx + b)` with const-generic shapes.
+//!
+//! Weights are stored input-major, `w[i][o]` (the transpose of PyTorch's
+//! `[out, in]`), so the forward pass is a sequence of `axpy`s over output
+//! blocks: every output lane accumulates its own sum and no horizontal
+//! reduction is needed. Each output uses the crate's canonical order: eight
+//! partial sums `p[j]` over inputs `i ≡ j (mod 8)`, folded by the fixed
+//! tree, then `+ b`. The SIMD body (32 or 8 outputs at a time) and the scalar
+//! tail (one output) run that same sequence, so results are identical on
+//! every backend.
+
+use super::{DenseMut, Layer, LayerInfo, ParamSet};
+use crate::activation::{Act, Activation};
+use crate::lanes::{self, tree8, Lane, PARTIALS, X4};
+use wide::f32x8;
+
+/// The parameters of a [`Dense`] layer (also the type of its gradients and
+/// optimiser moments): `w[i][o]`, input-major, and `b[o]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DenseParams<const IN: usize, const OUT: usize> {
+    /// Weights, `w[i][o]` = the weight from input `i` to output `o`.
+    pub w: [[f32; OUT]; IN],
+    /// Biases.
+    pub b: [f32; OUT],
+}
+
+impl<const IN: usize, const OUT: usize> DenseParams<IN, OUT> {
+    /// All zeros.
+    pub const ZERO: Self = Self {
+        w: [[0.0; OUT]; IN],
+        b: [0.0; OUT],
+    };
+}
+
+impl<const IN: usize, const OUT: usize> ParamSet for DenseParams<IN, OUT> {
+    const LEN: usize = IN * OUT + OUT;
+    const ZERO: Self = Self::ZERO;
+
+    fn for_each(&self, f: &mut impl FnMut(&[f32])) {
+        f(self.w.as_flattened());
+        f(&self.b);
+    }
+    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32])) {
+        f(self.w.as_flattened_mut());
+        f(&mut self.b);
+    }
+    fn zip2(&mut self, o: &Self, f: &mut impl FnMut(&mut [f32], &[f32])) {
+        f(self.w.as_flattened_mut(), o.w.as_flattened());
+        f(&mut self.b, &o.b);
+    }
+    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32])) {
+        f(
+            self.w.as_flattened_mut(),
+            g.w.as_flattened(),
+            m.w.as_flattened_mut(),
+        );
+        f(&mut self.b, &g.b, &mut m.b);
+    }
+    fn zip4(
+        &mut self,
+        g: &Self,
+        m: &mut Self,
+        v: &mut Self,
+        f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32], &mut [f32]),
+    ) {
+        f(
+            self.w.as_flattened_mut(),
+            g.w.as_flattened(),
+            m.w.as_flattened_mut(),
+            v.w.as_flattened_mut(),
+        );
+        f(&mut self.b, &g.b, &mut m.b, &mut v.b);
+    }
+}
+
+/// A fully connected layer `y = φ(Wx + b)` from `[f32; IN]` to `[f32; OUT]`:
+/// the architecture (its activation φ); the weights are a
+/// [`DenseParams<IN, OUT>`](DenseParams).
+///
+/// ```
+/// use neurokern::activation::Act;
+/// use neurokern::nn::{Dense, DenseParams, Layer};
+///
+/// // y = relu(2·x0 − x1 + 0.5)
+/// let layer = Dense::<2, 1>::new(Act::Relu);
+/// let p = DenseParams { w: [[2.0], [-1.0]], b: [0.5] };
+/// let mut y = [0.0];
+/// layer.forward(&p, &[1.0, 3.0], &mut y);
+/// assert_eq!(y, [0.0]);
+/// layer.forward(&p, &[1.0, 1.0], &mut y);
+/// assert_eq!(y, [1.5]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dense<const IN: usize, const OUT: usize> {
+    /// The activation φ.
+    pub act: Act,
+}
+
+impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
+    /// A dense layer with activation `act`.
+    ///
+    /// ```
+    /// static LAYER: neurokern::nn::Dense<4, 3> =
+    ///     neurokern::nn::Dense::new(neurokern::activation::Act::Tanh);
+    /// assert_eq!(LAYER.act, neurokern::activation::Act::Tanh);
+    /// ```
+    pub const fn new(act: Act) -> Self {
+        Self { act }
+    }
+}
+
+/// `z = Wx + b` for outputs `o0 .. o0 + L::N`, in the canonical order.
+#[inline(always)]
+fn affine_block<L: Lane, const IN: usize, const OUT: usize>(
+    p: &DenseParams<IN, OUT>,
+    x: &[f32; IN],
+    o0: usize,
+    z: &mut [f32; OUT],
+) {
+    let mut acc = [L::splat(0.0); PARTIALS];
+    let mut rows = p.w.chunks_exact(PARTIALS);
+    let mut xs = x.chunks_exact(PARTIALS);
+    for (wr, xr) in (&mut rows).zip(&mut xs) {
+        for j in 0..PARTIALS {
+            acc[j] = acc[j] + L::load(&wr[j][o0..]) * L::splat(xr[j]);
+        }
+    }
+    for (j, (wr, xi)) in rows.remainder().iter().zip(xs.remainder()).enumerate() {
+        acc[j] = acc[j] + L::load(&wr[o0..]) * L::splat(*xi);
+    }
+    (tree8(acc) + L::load(&p.b[o0..])).store(&mut z[o0..]);
+}
+
+/// `z = Wx + b` for all outputs: 32 at a time, then 8, then one.
+#[inline]
+pub(crate) fn affine<const IN: usize, const OUT: usize>(
+    p: &DenseParams<IN, OUT>,
+    x: &[f32; IN],
+    z: &mut [f32; OUT],
+) {
+    let mut o = 0;
+    while o + 32 <= OUT {
+        affine_block::<X4<f32x8>, IN, OUT>(p, x, o, z);
+        o += 32;
+    }
+    while o + 8 <= OUT {
+        affine_block::<f32x8, IN, OUT>(p, x, o, z);
+        o += 8;
+    }
+    while o < OUT {
+        affine_block::<f32, IN, OUT>(p, x, o, z);
+        o += 1;
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Layer for Dense<IN, OUT> {
+    type Input = [f32; IN];
+    type Output = [f32; OUT];
+    type Params = DenseParams<IN, OUT>;
+    /// The post-activation output y = φ(Wx + b).
+    type Cache = [f32; OUT];
+    const CACHE: Self::Cache = [0.0; OUT];
+
+    const DEPTH: usize = 1;
+    const DEFAULT: Self = Self::new(Act::Identity);
+
+    fn forward(&self, p: &Self::Params, x: &[f32; IN], y: &mut [f32; OUT]) {
+        affine(p, x, y);
+        self.act.forward_in_place(y);
+    }
+
+    fn forward_cached(&self, p: &Self::Params, x: &[f32; IN], cache: &mut [f32; OUT]) {
+        self.forward(p, x, cache);
+    }
+
+    fn output(cache: &[f32; OUT]) -> &[f32; OUT] {
+        cache
+    }
+
+    fn backward(
+        &self,
+        p: &Self::Params,
+        x: &[f32; IN],
+        y: &[f32; OUT],
+        dy: &mut [f32; OUT],
+        dx: Option<&mut [f32; IN]>,
+        grads: &mut DenseParams<IN, OUT>,
+    ) {
+        // dz = dy ⊙ φ'(z), with φ' from the cached output y
+        self.act.backward_from_output_in_place(y, dy);
+        let dz = &*dy;
+        for (gw, xi) in grads.w.iter_mut().zip(x) {
+            lanes::axpy(*xi, dz, gw);
+        }
+        lanes::axpy(1.0, dz, &mut grads.b);
+        if let Some(dx) = dx {
+            for (d, wr) in dx.iter_mut().zip(&p.w) {
+                *d = lanes::dot(wr, dz);
+            }
+        }
+    }
+
+    fn for_each_info(&self, f: &mut impl FnMut(LayerInfo)) {
+        f(LayerInfo {
+            fan_in: IN,
+            fan_out: OUT,
+            act: self.act,
+        });
+    }
+
+    fn for_each_dense_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(DenseMut<'_>)) {
+        f(DenseMut {
+            fan_in: IN,
+            fan_out: OUT,
+            act: &mut self.act,
+            w: p.w.as_flattened_mut(),
+            b: &mut p.b,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The canonical order, one output at a time in plain scalar code.
+    fn affine_reference<const IN: usize, const OUT: usize>(
+        p: &DenseParams<IN, OUT>,
+        x: &[f32; IN],
+    ) -> [f32; OUT] {
+        core::array::from_fn(|o| {
+            let mut acc = [0.0f32; PARTIALS];
+            for i in 0..IN {
+                acc[i % PARTIALS] += p.w[i][o] * x[i];
+            }
+            tree8(acc) + p.b[o]
+        })
+    }
+
+    fn filled<const IN: usize, const OUT: usize>(seed: u32) -> (DenseParams<IN, OUT>, [f32; IN]) {
+        let mut s = seed | 1;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32 - 0.5) * 3.0
+        };
+        let mut p = DenseParams::<IN, OUT>::ZERO;
+        p.for_each_mut(&mut |seg| seg.iter_mut().for_each(|v| *v = next()));
+        (p, core::array::from_fn(|_| next()))
+    }
+
+    fn check<const IN: usize, const OUT: usize>() {
+        for seed in 1..4 {
+            let (p, x) = filled::<IN, OUT>(seed);
+            let mut z = [0.0f32; OUT];
+            affine(&p, &x, &mut z);
+            let want = affine_reference(&p, &x);
+            for o in 0..OUT {
+                assert_eq!(z[o].to_bits(), want[o].to_bits(), "{IN}x{OUT} output {o}");
+            }
+        }
+    }
+
+    #[test]
+    fn simd_blocks_match_the_scalar_order() {
+        check::<1, 1>();
+        check::<1, 16>();
+        check::<2, 8>();
+        check::<3, 7>();
+        check::<9, 33>();
+        check::<16, 16>();
+        check::<17, 45>();
+        check::<64, 64>();
+        check::<64, 10>();
+    }
+}
