@@ -1,1 +1,652 @@
-//! Weight blobs.
+//! Weights in and out: a versioned little-endian blob, no_std, no heap.
+//!
+//! # Format (version 1)
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 4 | magic `b"NKRN"` |
+//! | 4 | 2 | version, `1` (u16 LE) |
+//! | 6 | 2 | number of layers `n` (u16 LE, 1..=32) |
+//! | 8 | 16·n | per layer: `fan_in` u32, `fan_out` u32, activation code u8 ([`Act::code`]), 3 zero bytes, α f32 (leaky ReLU's slope, else 0) |
+//! | 8 + 16n | 4·P | parameters, f32 LE, layer by layer: weights input-major `w[i][o]`, then biases |
+//! | end − 4 | 4 | CRC-32 (IEEE 802.3) of every byte before it (u32 LE) |
+//!
+//! Parsing never panics and never reads out of bounds, whatever the bytes:
+//! every malformed input gets its own [`BlobError`].
+//!
+//! ```
+//! use neurokern::{activation::Act, mlp};
+//! use neurokern::nn::{init::{Init, SplitMix64}, Dense, Network};
+//!
+//! type Net = mlp![Dense<2, 4>, Dense<4, 1>];
+//! let mut net = Network::<Net>::new(mlp![Dense::new(Act::Relu), Dense::new(Act::Sigmoid)]);
+//! net.init(Init::Auto, &mut SplitMix64::new(9));
+//!
+//! let mut buf = [0u8; Network::<Net>::BLOB_BYTES];
+//! let n = net.to_bytes(&mut buf).unwrap();
+//! let back = Network::<Net>::from_bytes(&buf[..n]).unwrap();
+//! assert_eq!(back, net);
+//! ```
+
+use super::{Layer, Network, ParamSet};
+use crate::activation::{Act, Activation};
+use crate::lanes::{tree8, PARTIALS};
+use core::fmt;
+
+/// The four bytes every blob starts with.
+pub const MAGIC: [u8; 4] = *b"NKRN";
+/// The format version this crate writes and reads.
+pub const VERSION: u16 = 1;
+/// The most layers a blob may describe.
+pub const MAX_LAYERS: usize = 32;
+/// The widest layer a blob may describe (inputs or outputs).
+pub const MAX_WIDTH: u32 = 1 << 16;
+
+const HEADER: usize = 8;
+const LAYER: usize = 16;
+const CRC: usize = 4;
+
+/// What is wrong with a blob (or a buffer to write one into).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobError {
+    /// The blob ends before the `needed` bytes its header implies.
+    Truncated {
+        /// Bytes the header implies.
+        needed: usize,
+        /// Bytes given.
+        got: usize,
+    },
+    /// More bytes than the header implies.
+    TrailingBytes {
+        /// Bytes the header implies.
+        expected: usize,
+        /// Bytes given.
+        got: usize,
+    },
+    /// The first four bytes are not `b"NKRN"`.
+    BadMagic {
+        /// The bytes found.
+        found: [u8; 4],
+    },
+    /// A version this crate does not read.
+    UnsupportedVersion {
+        /// The version found.
+        found: u16,
+    },
+    /// Zero layers, or more than [`MAX_LAYERS`].
+    LayerCount {
+        /// Layers in the blob.
+        found: usize,
+    },
+    /// A layer with no inputs or outputs, or wider than [`MAX_WIDTH`].
+    BadShape {
+        /// Layer index.
+        layer: usize,
+        /// Its inputs.
+        fan_in: u32,
+        /// Its outputs.
+        fan_out: u32,
+    },
+    /// A layer's inputs differ from the previous layer's outputs.
+    BrokenChain {
+        /// Layer index.
+        layer: usize,
+        /// Outputs of the previous layer.
+        previous_out: u32,
+        /// Inputs of this layer.
+        fan_in: u32,
+    },
+    /// An activation code this crate does not know.
+    UnknownActivation {
+        /// Layer index.
+        layer: usize,
+        /// The code.
+        code: u8,
+    },
+    /// Reserved bytes are not zero.
+    ReservedNotZero {
+        /// Layer index.
+        layer: usize,
+    },
+    /// The CRC-32 does not match the contents.
+    Checksum {
+        /// The CRC stored in the blob.
+        stored: u32,
+        /// The CRC of the contents.
+        computed: u32,
+    },
+    /// A parameter is NaN or infinite.
+    NonFiniteParameter {
+        /// Index of the parameter, in canonical order.
+        index: usize,
+    },
+    /// The blob's layer count differs from the network type's.
+    DepthMismatch {
+        /// Layers in the type.
+        expected: usize,
+        /// Layers in the blob.
+        found: usize,
+    },
+    /// A layer's shape differs from the network type's.
+    ShapeMismatch {
+        /// Layer index.
+        layer: usize,
+        /// `(fan_in, fan_out)` of the type.
+        expected: (usize, usize),
+        /// `(fan_in, fan_out)` in the blob.
+        found: (usize, usize),
+    },
+    /// The output buffer is too small.
+    BufferTooSmall {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes given.
+        got: usize,
+    },
+}
+
+impl fmt::Display for BlobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use BlobError::*;
+        match *self {
+            Truncated { needed, got } => {
+                write!(f, "blob truncated: {got} bytes, header implies {needed}")
+            }
+            TrailingBytes { expected, got } => {
+                write!(
+                    f,
+                    "blob has {got} bytes, header implies {expected}: trailing bytes"
+                )
+            }
+            BadMagic { found } => write!(
+                f,
+                "not a neurokern blob: magic {found:?}, expected b\"NKRN\""
+            ),
+            UnsupportedVersion { found } => write!(
+                f,
+                "blob version {found}; this build reads version {VERSION}"
+            ),
+            LayerCount { found } => {
+                write!(f, "blob has {found} layers; 1 to {MAX_LAYERS} are allowed")
+            }
+            BadShape {
+                layer,
+                fan_in,
+                fan_out,
+            } => {
+                write!(f, "layer {layer} has shape {fan_in}x{fan_out}; each side must be 1 to {MAX_WIDTH}")
+            }
+            BrokenChain {
+                layer,
+                previous_out,
+                fan_in,
+            } => write!(
+                f,
+                "layer {layer} takes {fan_in} inputs but the previous layer gives {previous_out}"
+            ),
+            UnknownActivation { layer, code } => {
+                write!(f, "layer {layer} has unknown activation code {code}")
+            }
+            ReservedNotZero { layer } => write!(f, "layer {layer} has non-zero reserved bytes"),
+            Checksum { stored, computed } => {
+                write!(
+                    f,
+                    "checksum mismatch: stored {stored:#010x}, contents give {computed:#010x}"
+                )
+            }
+            NonFiniteParameter { index } => write!(f, "parameter {index} is NaN or infinite"),
+            DepthMismatch { expected, found } => {
+                write!(
+                    f,
+                    "blob has {found} layers but the network type has {expected}"
+                )
+            }
+            ShapeMismatch {
+                layer,
+                expected,
+                found,
+            } => write!(
+                f,
+                "layer {layer} is {}x{} in the blob but {}x{} in the network type",
+                found.0, found.1, expected.0, expected.1
+            ),
+            BufferTooSmall { needed, got } => {
+                write!(f, "buffer of {got} bytes; the blob needs {needed}")
+            }
+        }
+    }
+}
+
+impl core::error::Error for BlobError {}
+
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), table-driven.
+///
+/// ```
+/// assert_eq!(neurokern::nn::io::crc32(b"123456789"), 0xcbf4_3926);
+/// ```
+pub fn crc32(bytes: &[u8]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut t = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 {
+                    0xedb8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+                k += 1;
+            }
+            t[i] = c;
+            i += 1;
+        }
+        t
+    };
+    !bytes.iter().fold(!0u32, |c, &b| {
+        TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8)
+    })
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+fn f32_at(b: &[u8], at: usize) -> f32 {
+    f32::from_bits(u32_at(b, at))
+}
+
+/// One layer as described by a blob.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerDesc {
+    /// Inputs.
+    pub fan_in: usize,
+    /// Outputs.
+    pub fan_out: usize,
+    /// Activation.
+    pub act: Act,
+    /// Byte offset of the layer's weights in the blob.
+    pub offset: usize,
+}
+
+/// A validated blob, borrowed: its layers, and inference straight from its
+/// bytes (no copy, no heap). This is what the C API runs.
+///
+/// ```
+/// use neurokern::{activation::Act, nn::{io::BlobModel, Dense, DenseParams, Network}};
+/// let net = Network::with_params(Dense::<2, 1>::new(Act::Identity), DenseParams { w: [[1.0], [2.0]], b: [0.5] });
+/// let mut buf = [0u8; Network::<Dense<2, 1>>::BLOB_BYTES];
+/// net.to_bytes(&mut buf).unwrap();
+/// let model = BlobModel::parse(&buf).unwrap();
+/// let mut y = [0.0];
+/// let mut scratch = [0.0; 4];
+/// model.predict(&[1.0, 1.0], &mut y, &mut scratch).unwrap();
+/// assert_eq!(y, [3.5]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct BlobModel<'a> {
+    bytes: &'a [u8],
+    layers: heapless::Vec<LayerDesc, MAX_LAYERS>,
+    params: usize,
+}
+
+/// Why [`BlobModel::predict`] refused to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PredictError {
+    /// `x` is not the model's input length.
+    InputLength {
+        /// Expected.
+        expected: usize,
+        /// Given.
+        got: usize,
+    },
+    /// `y` is not the model's output length.
+    OutputLength {
+        /// Expected.
+        expected: usize,
+        /// Given.
+        got: usize,
+    },
+    /// The scratch buffer is shorter than [`BlobModel::scratch_len`].
+    ScratchTooShort {
+        /// Needed.
+        needed: usize,
+        /// Given.
+        got: usize,
+    },
+}
+
+impl fmt::Display for PredictError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PredictError::InputLength { expected, got } => {
+                write!(f, "input has {got} values, the model takes {expected}")
+            }
+            PredictError::OutputLength { expected, got } => write!(
+                f,
+                "output has room for {got} values, the model gives {expected}"
+            ),
+            PredictError::ScratchTooShort { needed, got } => {
+                write!(f, "scratch of {got} floats; the model needs {needed}")
+            }
+        }
+    }
+}
+
+impl core::error::Error for PredictError {}
+
+impl<'a> BlobModel<'a> {
+    /// Validates `bytes` (every check of the format, including the checksum
+    /// and finite parameters) and borrows it.
+    ///
+    /// # Errors
+    ///
+    /// The first [`BlobError`] found; never panics.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, BlobError> {
+        let got = bytes.len();
+        if got < HEADER {
+            return Err(BlobError::Truncated {
+                needed: HEADER + CRC,
+                got,
+            });
+        }
+        let found = [bytes[0], bytes[1], bytes[2], bytes[3]];
+        if found != MAGIC {
+            return Err(BlobError::BadMagic { found });
+        }
+        let version = u16_at(bytes, 4);
+        if version != VERSION {
+            return Err(BlobError::UnsupportedVersion { found: version });
+        }
+        let n = usize::from(u16_at(bytes, 6));
+        if n == 0 || n > MAX_LAYERS {
+            return Err(BlobError::LayerCount { found: n });
+        }
+        let header = HEADER + LAYER * n;
+        if got < header + CRC {
+            return Err(BlobError::Truncated {
+                needed: header + CRC,
+                got,
+            });
+        }
+        let mut layers = heapless::Vec::new();
+        let mut offset = header;
+        let mut previous_out = None;
+        for layer in 0..n {
+            let at = HEADER + LAYER * layer;
+            let (fan_in, fan_out) = (u32_at(bytes, at), u32_at(bytes, at + 4));
+            if fan_in == 0 || fan_out == 0 || fan_in > MAX_WIDTH || fan_out > MAX_WIDTH {
+                return Err(BlobError::BadShape {
+                    layer,
+                    fan_in,
+                    fan_out,
+                });
+            }
+            if let Some(previous_out) = previous_out {
+                if previous_out != fan_in {
+                    return Err(BlobError::BrokenChain {
+                        layer,
+                        previous_out,
+                        fan_in,
+                    });
+                }
+            }
+            previous_out = Some(fan_out);
+            let code = bytes[at + 8];
+            if bytes[at + 9..at + 12] != [0, 0, 0] {
+                return Err(BlobError::ReservedNotZero { layer });
+            }
+            let act = Act::from_code(code, f32_at(bytes, at + 12))
+                .ok_or(BlobError::UnknownActivation { layer, code })?;
+            let (fi, fo) = (fan_in as usize, fan_out as usize);
+            // at most 32 layers of 2^16·(2^16+1) floats: fits in u64, checked anyway
+            let count = fi.checked_mul(fo).and_then(|w| w.checked_add(fo));
+            let end = count
+                .and_then(|c| c.checked_mul(4))
+                .and_then(|b| b.checked_add(offset));
+            let end = end.ok_or(BlobError::Truncated {
+                needed: usize::MAX,
+                got,
+            })?;
+            // capacity is MAX_LAYERS and n <= MAX_LAYERS, so push cannot fail
+            let _ = layers.push(LayerDesc {
+                fan_in: fi,
+                fan_out: fo,
+                act,
+                offset,
+            });
+            offset = end;
+        }
+        let expected = offset.checked_add(CRC).ok_or(BlobError::Truncated {
+            needed: usize::MAX,
+            got,
+        })?;
+        if got < expected {
+            return Err(BlobError::Truncated {
+                needed: expected,
+                got,
+            });
+        }
+        if got > expected {
+            return Err(BlobError::TrailingBytes { expected, got });
+        }
+        let stored = u32_at(bytes, offset);
+        let computed = crc32(&bytes[..offset]);
+        if stored != computed {
+            return Err(BlobError::Checksum { stored, computed });
+        }
+        let params = (offset - header) / 4;
+        for index in 0..params {
+            if !f32_at(bytes, header + 4 * index).is_finite() {
+                return Err(BlobError::NonFiniteParameter { index });
+            }
+        }
+        Ok(Self {
+            bytes,
+            layers,
+            params,
+        })
+    }
+
+    /// The layers, in order.
+    pub fn layers(&self) -> &[LayerDesc] {
+        &self.layers
+    }
+    /// Number of trainable scalars.
+    pub fn param_count(&self) -> usize {
+        self.params
+    }
+    /// Inputs of the first layer.
+    pub fn input_len(&self) -> usize {
+        self.layers[0].fan_in
+    }
+    /// Outputs of the last layer.
+    pub fn output_len(&self) -> usize {
+        self.layers[self.layers.len() - 1].fan_out
+    }
+    /// Floats of scratch [`BlobModel::predict`] needs: room for two layers'
+    /// activations.
+    pub fn scratch_len(&self) -> usize {
+        2 * self
+            .layers
+            .iter()
+            .map(|l| l.fan_in.max(l.fan_out))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Copies the parameters of every layer, in canonical order (the order of
+    /// [`ParamSet::copy_to`]), into the first [`BlobModel::param_count`]
+    /// elements of `out` (fewer if `out` is shorter).
+    pub fn copy_params(&self, out: &mut [f32]) {
+        let start = self.layers[0].offset;
+        for (i, v) in out.iter_mut().enumerate().take(self.params) {
+            *v = f32_at(self.bytes, start + 4 * i);
+        }
+    }
+
+    /// Inference from the blob's bytes, bit-identical to the same network run
+    /// through the const-generic [`Network`].
+    ///
+    /// # Errors
+    ///
+    /// When `x`, `y` or `scratch` have the wrong length; never panics.
+    pub fn predict(
+        &self,
+        x: &[f32],
+        y: &mut [f32],
+        scratch: &mut [f32],
+    ) -> Result<(), PredictError> {
+        if x.len() != self.input_len() {
+            return Err(PredictError::InputLength {
+                expected: self.input_len(),
+                got: x.len(),
+            });
+        }
+        if y.len() != self.output_len() {
+            return Err(PredictError::OutputLength {
+                expected: self.output_len(),
+                got: y.len(),
+            });
+        }
+        let needed = self.scratch_len();
+        if scratch.len() < needed {
+            return Err(PredictError::ScratchTooShort {
+                needed,
+                got: scratch.len(),
+            });
+        }
+        let (a, b) = scratch[..needed].split_at_mut(needed / 2);
+        a[..x.len()].copy_from_slice(x);
+        let (mut cur, mut next) = (a, b);
+        for l in &self.layers {
+            let w_at = |i: usize, o: usize| f32_at(self.bytes, l.offset + 4 * (i * l.fan_out + o));
+            let b_at = |o: usize| f32_at(self.bytes, l.offset + 4 * (l.fan_in * l.fan_out + o));
+            for o in 0..l.fan_out {
+                // the canonical order of `Dense`: eight partial sums, tree, bias
+                let mut acc = [0.0f32; PARTIALS];
+                for (i, xi) in cur[..l.fan_in].iter().enumerate() {
+                    acc[i % PARTIALS] += w_at(i, o) * xi;
+                }
+                next[o] = tree8(acc) + b_at(o);
+            }
+            l.act.forward_in_place(&mut next[..l.fan_out]);
+            core::mem::swap(&mut cur, &mut next);
+        }
+        y.copy_from_slice(&cur[..y.len()]);
+        Ok(())
+    }
+}
+
+impl<L: Layer> Network<L> {
+    /// Size of this network's blob in bytes.
+    pub const BLOB_BYTES: usize = HEADER + LAYER * L::DEPTH + 4 * L::PARAMS + CRC;
+
+    /// Writes the blob into `buf` and returns its length
+    /// ([`Network::BLOB_BYTES`]).
+    ///
+    /// # Errors
+    ///
+    /// [`BlobError::BufferTooSmall`] when `buf` is shorter than the blob.
+    pub fn to_bytes(&self, buf: &mut [u8]) -> Result<usize, BlobError> {
+        let needed = Self::BLOB_BYTES;
+        if buf.len() < needed {
+            return Err(BlobError::BufferTooSmall {
+                needed,
+                got: buf.len(),
+            });
+        }
+        let buf = &mut buf[..needed];
+        buf[..4].copy_from_slice(&MAGIC);
+        buf[4..6].copy_from_slice(&VERSION.to_le_bytes());
+        buf[6..8].copy_from_slice(&(L::DEPTH as u16).to_le_bytes());
+        let mut at = HEADER;
+        self.layers.for_each_info(&mut |info| {
+            buf[at..at + 4].copy_from_slice(&(info.fan_in as u32).to_le_bytes());
+            buf[at + 4..at + 8].copy_from_slice(&(info.fan_out as u32).to_le_bytes());
+            buf[at + 8..at + 12].copy_from_slice(&[info.act.code(), 0, 0, 0]);
+            buf[at + 12..at + 16].copy_from_slice(&info.act.alpha().to_le_bytes());
+            at += LAYER;
+        });
+        self.params.for_each(&mut |seg| {
+            for v in seg {
+                buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
+                at += 4;
+            }
+        });
+        let crc = crc32(&buf[..at]);
+        buf[at..at + 4].copy_from_slice(&crc.to_le_bytes());
+        Ok(needed)
+    }
+
+    /// Reads a blob written for this network type: shapes must match the
+    /// type; activations and parameters come from the blob.
+    ///
+    /// # Errors
+    ///
+    /// Any [`BlobError`]; never panics.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, BlobError> {
+        let model = BlobModel::parse(bytes)?;
+        if model.layers().len() != L::DEPTH {
+            return Err(BlobError::DepthMismatch {
+                expected: L::DEPTH,
+                found: model.layers().len(),
+            });
+        }
+        let mut layer = 0;
+        let mut mismatch = None;
+        let mut net = Self::new(L::DEFAULT);
+        net.layers.for_each_info(&mut |info| {
+            let d = model.layers()[layer];
+            if mismatch.is_none() && (d.fan_in, d.fan_out) != (info.fan_in, info.fan_out) {
+                mismatch = Some(BlobError::ShapeMismatch {
+                    layer,
+                    expected: (info.fan_in, info.fan_out),
+                    found: (d.fan_in, d.fan_out),
+                });
+            }
+            layer += 1;
+        });
+        if let Some(e) = mismatch {
+            return Err(e);
+        }
+        let mut layer = 0;
+        let descs = model.layers();
+        net.layers.for_each_dense_mut(&mut net.params, &mut |d| {
+            *d.act = descs[layer].act;
+            for (i, v) in d.w.iter_mut().chain(d.b.iter_mut()).enumerate() {
+                *v = f32_at(model.bytes, descs[layer].offset + 4 * i);
+            }
+            layer += 1;
+        });
+        Ok(net)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_params_matches_param_set_order() {
+        use crate::nn::{Dense, DenseParams};
+        let net = Network::with_params(
+            Dense::<2, 2>::new(Act::Tanh),
+            DenseParams {
+                w: [[1.0, 2.0], [3.0, 4.0]],
+                b: [5.0, 6.0],
+            },
+        );
+        let mut buf = [0u8; Network::<Dense<2, 2>>::BLOB_BYTES];
+        net.to_bytes(&mut buf).unwrap();
+        let m = BlobModel::parse(&buf).unwrap();
+        let mut flat = [0.0; 6];
+        m.copy_params(&mut flat);
+        let mut want = [0.0; 6];
+        net.params.copy_to(&mut want);
+        assert_eq!(flat, want);
+    }
+}
