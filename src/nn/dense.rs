@@ -3,14 +3,17 @@
 //! Weights are stored input-major, `w[i][o]` (the transpose of PyTorch's
 //! `[out, in]`), so the forward pass is a sequence of `axpy`s over output
 //! blocks: every output lane accumulates its own sum and no horizontal
-//! reduction is needed. Each output uses the crate's canonical order: eight
-//! partial sums `p[j]` over inputs `i ≡ j (mod 8)`, folded by the fixed
-//! tree, then `+ b`. The SIMD body (32 or 8 outputs at a time) and the scalar
-//! tail (one output) run that same sequence, so results are identical on
-//! every backend.
+//! reduction is needed. Each output accumulates `w[i][o]·x[i]` from +0 in
+//! increasing `i`, then adds its bias: every output lane is its own sequential
+//! sum, so the SIMD tiles (up to 64 outputs at a time, sharing each broadcast
+//! of `x[i]`) and the scalar tail (one output) run the same sequence, and
+//! results are identical on every backend. (Back-propagation's `dx = Wᵀ·dz`
+//! is a true dot product over contiguous memory and uses the crate's
+//! canonical 8-partial-sum order.)
 
 use super::{DenseMut, Layer, LayerInfo, ParamSet};
-use crate::activation::{Act, Activation};
+use crate::activation::kernel::Kernel;
+use crate::activation::{Act, Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
 use crate::lanes::{self, tree8, Lane, PARTIALS, X4};
 use wide::f32x8;
 
@@ -109,47 +112,76 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
     }
 }
 
-/// `z = Wx + b` for outputs `o0 .. o0 + L::N`, in the canonical order.
+/// `z = Wx + b` for the `T · L::N` outputs starting at `o0`, in the canonical
+/// order: each output accumulates `w[i][o]·x[i]` from +0 in increasing `i`,
+/// then adds its bias. `T` independent accumulators share each broadcast of
+/// `x[i]`, so the weights are the only memory traffic per product.
 #[inline(always)]
-fn affine_block<L: Lane, const IN: usize, const OUT: usize>(
+fn affine_tile<K: Kernel, L: Lane, const T: usize, const IN: usize, const OUT: usize>(
+    k: K,
     p: &DenseParams<IN, OUT>,
     x: &[f32; IN],
     o0: usize,
     z: &mut [f32; OUT],
 ) {
-    let mut acc = [L::splat(0.0); PARTIALS];
-    let mut rows = p.w.chunks_exact(PARTIALS);
-    let mut xs = x.chunks_exact(PARTIALS);
-    for (wr, xr) in (&mut rows).zip(&mut xs) {
-        for j in 0..PARTIALS {
-            acc[j] = acc[j] + L::load(&wr[j][o0..]) * L::splat(xr[j]);
+    let mut acc = [L::splat(0.0); T];
+    for (wr, xi) in p.w.iter().zip(x) {
+        let xb = L::splat(*xi);
+        for (t, a) in acc.iter_mut().enumerate() {
+            *a = *a + L::load(&wr[o0 + t * L::N..]) * xb;
         }
     }
-    for (j, (wr, xi)) in rows.remainder().iter().zip(xs.remainder()).enumerate() {
-        acc[j] = acc[j] + L::load(&wr[o0..]) * L::splat(*xi);
+    for (t, a) in acc.into_iter().enumerate() {
+        let o = o0 + t * L::N;
+        k.f(a + L::load(&p.b[o..])).store(&mut z[o..]);
     }
-    (tree8(acc) + L::load(&p.b[o0..])).store(&mut z[o0..]);
 }
 
-/// `z = Wx + b` for all outputs: 32 at a time, then 8, then one.
+/// `y = φ(Wx + b)` for all outputs: tiles of up to 64 outputs (eight
+/// `f32x8` accumulators), then single outputs, with φ applied in registers
+/// before the store. Every tile shape performs, per output, the same
+/// operation sequence as the scalar reference.
 #[inline]
-pub(crate) fn affine<const IN: usize, const OUT: usize>(
+fn affine_act<K: Kernel, const IN: usize, const OUT: usize>(
+    k: K,
     p: &DenseParams<IN, OUT>,
     x: &[f32; IN],
     z: &mut [f32; OUT],
 ) {
     let mut o = 0;
-    while o + 32 <= OUT {
-        affine_block::<X4<f32x8>, IN, OUT>(p, x, o, z);
-        o += 32;
-    }
     while o + 8 <= OUT {
-        affine_block::<f32x8, IN, OUT>(p, x, o, z);
-        o += 8;
+        let blocks = (OUT - o) / 8;
+        match blocks {
+            1 => affine_tile::<K, f32x8, 1, IN, OUT>(k, p, x, o, z),
+            2 => affine_tile::<K, f32x8, 2, IN, OUT>(k, p, x, o, z),
+            3 => affine_tile::<K, f32x8, 3, IN, OUT>(k, p, x, o, z),
+            4 => affine_tile::<K, f32x8, 4, IN, OUT>(k, p, x, o, z),
+            5 => affine_tile::<K, f32x8, 5, IN, OUT>(k, p, x, o, z),
+            6 => affine_tile::<K, f32x8, 6, IN, OUT>(k, p, x, o, z),
+            7 => affine_tile::<K, f32x8, 7, IN, OUT>(k, p, x, o, z),
+            _ => affine_tile::<K, f32x8, 8, IN, OUT>(k, p, x, o, z),
+        }
+        o += 8 * blocks.min(8);
     }
     while o < OUT {
-        affine_block::<f32, IN, OUT>(p, x, o, z);
+        affine_tile::<K, f32, 1, IN, OUT>(k, p, x, o, z);
         o += 1;
+    }
+}
+
+/// `y = φ(Wx + b)`, dispatching on the activation once per call.
+pub(crate) fn dense_forward<const IN: usize, const OUT: usize>(
+    act: Act,
+    p: &DenseParams<IN, OUT>,
+    x: &[f32; IN],
+    y: &mut [f32; OUT],
+) {
+    match act {
+        Act::Identity => affine_act(Identity, p, x, y),
+        Act::Sigmoid => affine_act(Sigmoid, p, x, y),
+        Act::Tanh => affine_act(Tanh, p, x, y),
+        Act::Relu => affine_act(Relu, p, x, y),
+        Act::LeakyRelu(alpha) => affine_act(LeakyRelu::new(alpha), p, x, y),
     }
 }
 
@@ -165,8 +197,7 @@ impl<const IN: usize, const OUT: usize> Layer for Dense<IN, OUT> {
     const DEFAULT: Self = Self::new(Act::Identity);
 
     fn forward(&self, p: &Self::Params, x: &[f32; IN], y: &mut [f32; OUT]) {
-        affine(p, x, y);
-        self.act.forward_in_place(y);
+        dense_forward(self.act, p, x, y);
     }
 
     fn forward_cached(&self, p: &Self::Params, x: &[f32; IN], cache: &mut [f32; OUT]) {
@@ -229,11 +260,11 @@ mod tests {
         x: &[f32; IN],
     ) -> [f32; OUT] {
         core::array::from_fn(|o| {
-            let mut acc = [0.0f32; PARTIALS];
+            let mut acc = 0.0f32;
             for i in 0..IN {
-                acc[i % PARTIALS] += p.w[i][o] * x[i];
+                acc += p.w[i][o] * x[i];
             }
-            tree8(acc) + p.b[o]
+            acc + p.b[o]
         })
     }
 
@@ -254,7 +285,7 @@ mod tests {
         for seed in 1..4 {
             let (p, x) = filled::<IN, OUT>(seed);
             let mut z = [0.0f32; OUT];
-            affine(&p, &x, &mut z);
+            dense_forward(Act::Identity, &p, &x, &mut z);
             let want = affine_reference(&p, &x);
             for o in 0..OUT {
                 assert_eq!(z[o].to_bits(), want[o].to_bits(), "{IN}x{OUT} output {o}");

@@ -30,7 +30,6 @@
 
 use super::{Layer, Network, ParamSet};
 use crate::activation::{Act, Activation};
-use crate::lanes::{tree8, PARTIALS};
 use core::fmt;
 
 /// The four bytes every blob starts with.
@@ -526,12 +525,12 @@ impl<'a> BlobModel<'a> {
             let w_at = |i: usize, o: usize| f32_at(self.bytes, l.offset + 4 * (i * l.fan_out + o));
             let b_at = |o: usize| f32_at(self.bytes, l.offset + 4 * (l.fan_in * l.fan_out + o));
             for o in 0..l.fan_out {
-                // the canonical order of `Dense`: eight partial sums, tree, bias
-                let mut acc = [0.0f32; PARTIALS];
+                // the order of `Dense`: a sequential sum from +0, then the bias
+                let mut acc = 0.0f32;
                 for (i, xi) in cur[..l.fan_in].iter().enumerate() {
-                    acc[i % PARTIALS] += w_at(i, o) * xi;
+                    acc += w_at(i, o) * xi;
                 }
-                next[o] = tree8(acc) + b_at(o);
+                next[o] = acc + b_at(o);
             }
             l.act.forward_in_place(&mut next[..l.fan_out]);
             core::mem::swap(&mut cur, &mut next);
