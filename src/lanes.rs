@@ -500,7 +500,7 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut ac = a.chunks_exact(WIDTH);
     let mut bc = b.chunks_exact(WIDTH);
     for (x, y) in (&mut ac).zip(&mut bc) {
-        acc = acc + load8(x) * load8(y);
+        acc += load8(x) * load8(y);
     }
     let mut p = acc.to_array();
     for (j, (x, y)) in ac.remainder().iter().zip(bc.remainder()).enumerate() {

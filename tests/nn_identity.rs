@@ -1,6 +1,8 @@
 //! The dense layer's forward and backward passes against plain scalar
 //! reference code written in the crate's canonical orders: bit for bit.
 
+#![allow(clippy::needless_range_loop)] // reference code indexes like the maths
+
 use neurokern::activation::{Act, Activation};
 use neurokern::nn::init::{normal, SplitMix64};
 use neurokern::nn::{Dense, DenseParams, Layer, ParamSet};

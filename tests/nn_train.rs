@@ -2,8 +2,10 @@
 //! the loss, and a step that would write NaN into the network is refused.
 
 #[path = "../examples/sine.rs"]
+#[allow(dead_code)]
 mod sine;
 #[path = "../examples/xor.rs"]
+#[allow(dead_code)]
 mod xor;
 
 use neurokern::activation::Act;
@@ -134,12 +136,12 @@ fn memory_figures_are_what_the_types_hold() {
     // parameters: (2·6 + 6) + (6·1 + 1) = 25 floats; activations: 3 layers' enums
     assert_eq!(Net::PARAMS, 25);
     assert_eq!(Network::<Net>::MODEL_BYTES, size_of::<Network<Net>>());
-    assert!(Network::<Net>::MODEL_BYTES >= 25 * 4);
+    const { assert!(Network::<Net>::MODEL_BYTES >= 25 * 4) };
     assert_eq!(
         Network::<Net>::INFERENCE_BYTES,
         Network::<Net>::MODEL_BYTES + (6 + 1) * 4
     );
     // Adam keeps two moments the size of the parameters, plus gradients
-    assert!(Trainer::<Net, Adam>::STATE_BYTES >= 3 * 25 * 4);
-    assert!(Trainer::<Net, Sgd>::STATE_BYTES < Trainer::<Net, Adam>::STATE_BYTES);
+    const { assert!(Trainer::<Net, Adam>::STATE_BYTES >= 3 * 25 * 4) };
+    const { assert!(Trainer::<Net, Sgd>::STATE_BYTES < Trainer::<Net, Adam>::STATE_BYTES) };
 }

@@ -14,7 +14,7 @@
 use super::{DenseMut, Layer, LayerInfo, ParamSet};
 use crate::activation::kernel::Kernel;
 use crate::activation::{Act, Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
-use crate::lanes::{self, tree8, Lane, PARTIALS, X4};
+use crate::lanes::{self, Lane};
 use wide::f32x8;
 
 /// The parameters of a [`Dense`] layer (also the type of its gradients and
@@ -261,8 +261,8 @@ mod tests {
     ) -> [f32; OUT] {
         core::array::from_fn(|o| {
             let mut acc = 0.0f32;
-            for i in 0..IN {
-                acc += p.w[i][o] * x[i];
+            for (row, xi) in p.w.iter().zip(x) {
+                acc += row[o] * xi;
             }
             acc + p.b[o]
         })

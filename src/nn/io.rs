@@ -524,13 +524,13 @@ impl<'a> BlobModel<'a> {
         for l in &self.layers {
             let w_at = |i: usize, o: usize| f32_at(self.bytes, l.offset + 4 * (i * l.fan_out + o));
             let b_at = |o: usize| f32_at(self.bytes, l.offset + 4 * (l.fan_in * l.fan_out + o));
-            for o in 0..l.fan_out {
+            for (o, z) in next[..l.fan_out].iter_mut().enumerate() {
                 // the order of `Dense`: a sequential sum from +0, then the bias
                 let mut acc = 0.0f32;
                 for (i, xi) in cur[..l.fan_in].iter().enumerate() {
                     acc += w_at(i, o) * xi;
                 }
-                next[o] = acc + b_at(o);
+                *z = acc + b_at(o);
             }
             l.act.forward_in_place(&mut next[..l.fan_out]);
             core::mem::swap(&mut cur, &mut next);

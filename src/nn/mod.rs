@@ -222,7 +222,7 @@ pub struct DenseMut<'a> {
 }
 
 /// Shape and activation of one dense layer, as reported by
-/// [`Layer::for_each_dense`].
+/// [`Layer::for_each_info`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayerInfo {
     /// Inputs.
