@@ -11,6 +11,9 @@ pub mod activation;
 mod lanes;
 pub mod nn;
 
+#[cfg(feature = "std")]
+pub mod harness;
+
 pub use activation::{
     leaky_relu, leaky_relu_derivative, relu, relu_derivative, sigmoid, sigmoid_derivative, tanh,
     tanh_derivative, Act, Activation,

@@ -44,6 +44,7 @@ pub mod loss;
 mod memory;
 mod network;
 pub mod optim;
+mod repeat;
 #[cfg(feature = "std")]
 pub mod safetensors;
 mod train;
@@ -52,6 +53,7 @@ pub use chain::Chain;
 pub use dense::{Dense, DenseParams};
 pub use memory::fits;
 pub use network::Network;
+pub use repeat::Repeat;
 pub use train::{TrainError, Trainer};
 
 /// A fixed-size vector of `f32`: the input or output of a layer.

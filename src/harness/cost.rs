@@ -1,0 +1,365 @@
+//! `cost`: what an exponential costs against ReLU.
+//!
+//! For each activation and derivative, four implementations — this crate's
+//! SIMD kernel, its scalar path (the `_scalar` function in a loop), libm, and
+//! the naive std formula — at an L1-, an L2- and a DRAM-sized buffer. Each
+//! cell is the median of repeated timed passes (with min and max), in
+//! ns/element, elements/s, elements per cycle (clock from
+//! [`calibrate_ghz`]), and the ratio to this crate's ReLU at the same size.
+
+use crate::activation as a;
+use serde_json::{json, Value};
+use std::hint::black_box;
+use std::string::String;
+use std::time::Instant;
+use std::vec::Vec;
+use std::{format, vec};
+
+/// One implementation of one function, over slices.
+pub type SliceFn = fn(&[f32], &mut [f32]);
+
+/// A function and its four implementations.
+pub struct Subject {
+    /// The function's name (`sigmoid`, `tanh_derivative`, …).
+    pub name: &'static str,
+    /// (variant name, implementation): `simd`, `scalar`, `libm`, `std`.
+    pub variants: [(&'static str, SliceFn); 4],
+}
+
+const ALPHA: f32 = 0.01;
+
+#[inline(never)]
+fn each(x: &[f32], y: &mut [f32], f: impl Fn(f32) -> f32) {
+    for (xi, yi) in x.iter().zip(y.iter_mut()) {
+        *yi = f(*xi);
+    }
+}
+
+fn sig_libm(x: f32) -> f32 {
+    1.0 / (1.0 + libm::expf(-x))
+}
+fn sig_std(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+macro_rules! slice_fn {
+    (|$x:ident| $e:expr) => {{
+        fn f(x: &[f32], y: &mut [f32]) {
+            each(x, y, |$x: f32| $e)
+        }
+        f as SliceFn
+    }};
+}
+
+/// Every function the harness measures, with its four implementations.
+pub fn subjects() -> Vec<Subject> {
+    vec![
+        Subject {
+            name: "sigmoid",
+            variants: [
+                ("simd", a::sigmoid),
+                ("scalar", slice_fn!(|x| a::sigmoid_scalar(x))),
+                ("libm", slice_fn!(|x| sig_libm(x))),
+                ("std", slice_fn!(|x| sig_std(x))),
+            ],
+        },
+        Subject {
+            name: "tanh",
+            variants: [
+                ("simd", a::tanh),
+                ("scalar", slice_fn!(|x| a::tanh_scalar(x))),
+                ("libm", slice_fn!(|x| libm::tanhf(x))),
+                ("std", slice_fn!(|x| x.tanh())),
+            ],
+        },
+        Subject {
+            name: "relu",
+            variants: [
+                ("simd", a::relu),
+                ("scalar", slice_fn!(|x| a::relu_scalar(x))),
+                ("libm", slice_fn!(|x| libm::fmaxf(x, 0.0))),
+                ("std", slice_fn!(|x| x.max(0.0))),
+            ],
+        },
+        Subject {
+            name: "leaky_relu",
+            variants: [
+                ("simd", |x, y| a::leaky_relu(ALPHA, x, y)),
+                ("scalar", slice_fn!(|x| a::leaky_relu_scalar(ALPHA, x))),
+                (
+                    "libm",
+                    slice_fn!(|x| libm::fmaxf(x, 0.0) + ALPHA * libm::fminf(x, 0.0)),
+                ),
+                ("std", slice_fn!(|x| if x < 0.0 { ALPHA * x } else { x })),
+            ],
+        },
+        Subject {
+            name: "sigmoid_derivative",
+            variants: [
+                ("simd", a::sigmoid_derivative),
+                ("scalar", slice_fn!(|x| a::sigmoid_derivative_scalar(x))),
+                (
+                    "libm",
+                    slice_fn!(|x| {
+                        let s = sig_libm(x);
+                        s * (1.0 - s)
+                    }),
+                ),
+                (
+                    "std",
+                    slice_fn!(|x| {
+                        let s = sig_std(x);
+                        s * (1.0 - s)
+                    }),
+                ),
+            ],
+        },
+        Subject {
+            name: "tanh_derivative",
+            variants: [
+                ("simd", a::tanh_derivative),
+                ("scalar", slice_fn!(|x| a::tanh_derivative_scalar(x))),
+                (
+                    "libm",
+                    slice_fn!(|x| {
+                        let t = libm::tanhf(x);
+                        1.0 - t * t
+                    }),
+                ),
+                (
+                    "std",
+                    slice_fn!(|x| {
+                        let t = x.tanh();
+                        1.0 - t * t
+                    }),
+                ),
+            ],
+        },
+        Subject {
+            name: "relu_derivative",
+            variants: [
+                ("simd", a::relu_derivative),
+                ("scalar", slice_fn!(|x| a::relu_derivative_scalar(x))),
+                (
+                    "libm",
+                    slice_fn!(|x| if libm::fmaxf(x, 0.0) > 0.0 { 1.0 } else { 0.0 }),
+                ),
+                ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { 0.0 })),
+            ],
+        },
+        Subject {
+            name: "leaky_relu_derivative",
+            variants: [
+                ("simd", |x, y| a::leaky_relu_derivative(ALPHA, x, y)),
+                (
+                    "scalar",
+                    slice_fn!(|x| a::leaky_relu_derivative_scalar(ALPHA, x)),
+                ),
+                (
+                    "libm",
+                    slice_fn!(|x| if libm::fmaxf(x, 0.0) > 0.0 {
+                        1.0
+                    } else {
+                        ALPHA
+                    }),
+                ),
+                ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { ALPHA })),
+            ],
+        },
+    ]
+}
+
+/// The buffer sizes: (label, elements). Input plus output fit in L1 (16 KB)
+/// and L2 (256 KB); the DRAM size (64 MB) exceeds any L3 of the machines
+/// this runs on.
+pub const SIZES: [(&str, usize); 3] = [("L1", 2048), ("L2", 32_768), ("DRAM", 8 << 20)];
+
+/// Core clock estimate in GHz: a dependent chain of 12 single-cycle integer
+/// operations (shift, xor) per iteration, timed. Hardware counters are often
+/// unavailable in virtual machines; this needs none. Assumes shift and xor
+/// each take one cycle (true on x86-64 cores from the last decade).
+pub fn calibrate_ghz() -> f64 {
+    fn chain(n: u64, seed: u64) -> u64 {
+        let mut x = seed;
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        x
+    }
+    let n = 20_000_000u64;
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        black_box(chain(black_box(n), black_box(0x9e37_79b9)));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    (n * 12) as f64 / best / 1e9
+}
+
+/// Statistics of repeated timings, in ns/element.
+#[derive(Clone, Copy, Debug)]
+pub struct Stats {
+    /// Median.
+    pub median: f64,
+    /// Fastest pass.
+    pub min: f64,
+    /// Slowest pass.
+    pub max: f64,
+}
+
+/// Times `f` on `x → y`: `reps` passes, each long enough to last about
+/// `min_pass` seconds; returns ns/element statistics.
+pub fn time(f: SliceFn, x: &[f32], y: &mut [f32], reps: usize, min_pass: f64) -> Stats {
+    f(x, y); // warm caches and page in the output
+    let t = Instant::now();
+    f(black_box(x), black_box(&mut *y));
+    let once = t.elapsed().as_secs_f64().max(1e-9);
+    let iters = ((min_pass / once).ceil() as usize).max(1);
+    let mut samples: Vec<f64> = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                f(black_box(x), black_box(&mut *y));
+            }
+            t.elapsed().as_secs_f64() * 1e9 / (iters * x.len()) as f64
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    Stats {
+        median: samples[samples.len() / 2],
+        min: samples[0],
+        max: samples[samples.len() - 1],
+    }
+}
+
+/// Input values: a spread over [−8, 8) with both signs, like pre-activations.
+pub fn input(n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| ((i as f32 * 0.618_034).fract() - 0.5) * 16.0)
+        .collect()
+}
+
+/// One measured cell.
+pub struct Cell {
+    /// Function.
+    pub function: &'static str,
+    /// Implementation.
+    pub variant: &'static str,
+    /// Buffer label (`L1`, `L2`, `DRAM`).
+    pub size: &'static str,
+    /// Elements per pass.
+    pub elements: usize,
+    /// Timing.
+    pub stats: Stats,
+}
+
+/// The whole `cost` measurement.
+pub struct Cost {
+    /// Estimated clock.
+    pub ghz: f64,
+    /// Every cell, in subject × size × variant order.
+    pub cells: Vec<Cell>,
+}
+
+/// Runs the measurement. `quick` uses fewer and shorter passes.
+pub fn run(quick: bool, progress: &indicatif::ProgressBar) -> Cost {
+    let ghz = calibrate_ghz();
+    let subjects = subjects();
+    let (reps, min_pass) = if quick { (5, 0.002) } else { (15, 0.02) };
+    progress.set_length((subjects.len() * SIZES.len() * 4) as u64);
+    let mut cells = Vec::new();
+    for &(size, n) in &SIZES {
+        let x = input(n);
+        let mut y = vec![0.0f32; n];
+        for s in &subjects {
+            for &(variant, f) in &s.variants {
+                progress.set_message(format!("{} {variant} {size}", s.name));
+                let stats = time(f, &x, &mut y, reps, min_pass);
+                cells.push(Cell {
+                    function: s.name,
+                    variant,
+                    size,
+                    elements: n,
+                    stats,
+                });
+                progress.inc(1);
+            }
+        }
+    }
+    Cost { ghz, cells }
+}
+
+impl Cost {
+    /// The median ns/element of this crate's ReLU at `size`.
+    pub fn relu_ns(&self, size: &str) -> f64 {
+        self.cells
+            .iter()
+            .find(|c| c.function == "relu" && c.variant == "simd" && c.size == size)
+            .map_or(f64::NAN, |c| c.stats.median)
+    }
+
+    /// The human-readable tables, one per buffer size.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        out += &format!(
+            "Clock estimated at {:.2} GHz (dependent integer chain). Medians of repeated passes;\n\
+             'x ReLU' is the ratio to this crate's SIMD ReLU at the same size.\n",
+            self.ghz
+        );
+        for &(size, n) in &SIZES {
+            out += &format!(
+                "\n{size} buffer ({n} elements, {} KB in + out)\n",
+                n * 8 / 1024
+            );
+            out += &format!(
+                "  {:<24} {:>8} {:>10} {:>9} {:>9} {:>9} {:>8}\n",
+                "function", "impl", "ns/elem", "Gelem/s", "elem/cyc", "spread", "x ReLU"
+            );
+            for c in self.cells.iter().filter(|c| c.size == size) {
+                let s = c.stats;
+                out += &format!(
+                    "  {:<24} {:>8} {:>10.3} {:>9.3} {:>9.3} {:>8.0}% {:>8.1}\n",
+                    c.function,
+                    c.variant,
+                    s.median,
+                    1.0 / s.median,
+                    1.0 / (s.median * self.ghz),
+                    100.0 * (s.max - s.min) / s.median,
+                    s.median / self.relu_ns(size)
+                );
+            }
+        }
+        out
+    }
+
+    /// The JSON section.
+    pub fn json(&self) -> Value {
+        let cells: Vec<Value> = self
+            .cells
+            .iter()
+            .map(|c| {
+                let s = c.stats;
+                json!({
+                    "function": c.function,
+                    "implementation": c.variant,
+                    "buffer": c.size,
+                    "elements": c.elements,
+                    "ns_per_element": {"median": s.median, "min": s.min, "max": s.max, "unit": "ns/element"},
+                    "throughput": {"value": 1.0 / s.median, "unit": "Gelem/s"},
+                    "elements_per_cycle": {"value": 1.0 / (s.median * self.ghz), "unit": "elements/cycle"},
+                    "ratio_to_relu": {"value": s.median / self.relu_ns(c.size), "unit": "ratio"},
+                })
+            })
+            .collect();
+        json!({
+            "clock": {"value": self.ghz, "unit": "GHz", "method": "dependent shift/xor chain"},
+            "buffers": SIZES.iter().map(|(l, n)| json!({"label": l, "elements": n})).collect::<Vec<_>>(),
+            "cells": cells,
+        })
+    }
+}
