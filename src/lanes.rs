@@ -18,6 +18,17 @@ use wide::{f32x8, u32x8};
 /// Number of `f32` lanes in the SIMD body.
 pub(crate) const WIDTH: usize = 8;
 
+/// Whether the target has vector registers worth using. Without them (the
+/// Cortex-M cores), `wide` would emulate eight lanes with arrays, which costs
+/// registers, stack and flash for nothing: there the drivers run the scalar
+/// `f32` body only. Both bodies perform the same operations per element, so
+/// the results are the same bits either way.
+pub(crate) const SIMD: bool = cfg!(any(
+    target_feature = "sse2",
+    target_feature = "neon",
+    target_feature = "simd128"
+));
+
 /// A bundle of `f32` lanes supporting only operations that round identically
 /// on every backend.
 pub(crate) trait Lane:
@@ -392,6 +403,12 @@ fn too_short(op: &str, name: &str, len: usize, needed: usize) -> ! {
 pub(crate) fn map1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
     let n = x.len().min(y.len());
     let (x, y) = (&x[..n], &mut y[..n]);
+    if !SIMD {
+        for (xi, yi) in x.iter().zip(y.iter_mut()) {
+            *yi = f.apply(*xi);
+        }
+        return;
+    }
     let mut xb = x.chunks_exact(BLOCK);
     let mut yb = y.chunks_exact_mut(BLOCK);
     for (xs, ys) in (&mut xb).zip(&mut yb) {
@@ -410,6 +427,12 @@ pub(crate) fn map1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
 /// `xy[i] = f(xy[i])` in place.
 #[inline(always)]
 pub(crate) fn map1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
+    if !SIMD {
+        for v in xy.iter_mut() {
+            *v = f.apply(*v);
+        }
+        return;
+    }
     let mut b = xy.chunks_exact_mut(BLOCK);
     for s in &mut b {
         let v = f.apply(load32(s));
@@ -430,6 +453,12 @@ pub(crate) fn map1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
 pub(crate) fn map2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
     let n = a.len().min(b.len()).min(out.len());
     let (a, b, out) = (&a[..n], &b[..n], &mut out[..n]);
+    if !SIMD {
+        for ((ai, bi), oi) in a.iter().zip(b).zip(out.iter_mut()) {
+            *oi = f.apply(*ai, *bi);
+        }
+        return;
+    }
     let mut ab = a.chunks_exact(BLOCK);
     let mut bb = b.chunks_exact(BLOCK);
     let mut ob = out.chunks_exact_mut(BLOCK);
@@ -457,6 +486,12 @@ pub(crate) fn map2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
 pub(crate) fn map2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &mut b[..n]);
+    if !SIMD {
+        for (ai, bi) in a.iter().zip(b.iter_mut()) {
+            *bi = f.apply(*ai, *bi);
+        }
+        return;
+    }
     let mut ab = a.chunks_exact(BLOCK);
     let mut bb = b.chunks_exact_mut(BLOCK);
     for (as_, bs) in (&mut ab).zip(&mut bb) {
@@ -496,6 +531,9 @@ pub(crate) fn tree8<L: Lane>(p: [L; PARTIALS]) -> L {
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
+    if !SIMD {
+        return dot_scalar(a, b);
+    }
     let mut acc = f32x8::splat(0.0);
     let mut ac = a.chunks_exact(WIDTH);
     let mut bc = b.chunks_exact(WIDTH);
@@ -510,7 +548,6 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// The reference order of [`dot`], one element at a time.
-#[cfg(test)]
 pub(crate) fn dot_scalar(a: &[f32], b: &[f32]) -> f32 {
     let mut p = [0.0f32; PARTIALS];
     for (i, (x, y)) in a.iter().zip(b).enumerate() {

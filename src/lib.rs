@@ -8,6 +8,7 @@
 extern crate std;
 
 pub mod activation;
+pub mod fingerprint;
 mod lanes;
 pub mod nn;
 

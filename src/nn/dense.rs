@@ -149,7 +149,14 @@ fn affine_act<K: Kernel, const IN: usize, const OUT: usize>(
     z: &mut [f32; OUT],
 ) {
     let mut o = 0;
-    while o + 8 <= OUT {
+    if !lanes::SIMD {
+        // no vector registers: four scalar accumulators share each x[i]
+        while o + 4 <= OUT {
+            affine_tile::<K, f32, 4, IN, OUT>(k, p, x, o, z);
+            o += 4;
+        }
+    }
+    while lanes::SIMD && o + 8 <= OUT {
         let blocks = (OUT - o) / 8;
         match blocks {
             1 => affine_tile::<K, f32x8, 1, IN, OUT>(k, p, x, o, z),

@@ -1,0 +1,71 @@
+//! Instructions per element of every activation and derivative (the
+//! microcontroller's "exponentials versus ReLU"), per inference of the sine
+//! network and per training step, counted with SysTick under QEMU's
+//! `-icount shift=0` (one tick = 40 instructions on the MPS2 AN386).
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use cortex_m_rt::entry;
+use neurokern::activation as a;
+use neurokern::fingerprint::{sine_input, Sine};
+use neurokern::nn::{loss::Loss, optim::Sgd, Network, Trainer};
+use neurokern_firmware::{exit, peak_stack, println, Ticks, SINE_BLOB};
+
+const N: usize = 512;
+
+type SliceFn = fn(&[f32], &mut [f32]);
+
+#[inline(never)]
+fn naive_relu(x: &[f32], y: &mut [f32]) {
+    for (a, b) in x.iter().zip(y.iter_mut()) {
+        *b = a.max(0.0);
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    let cp = cortex_m::Peripherals::take().unwrap();
+    let mut ticks = Ticks::new(cp.SYST);
+    let mut x = [0.0f32; N];
+    for (i, v) in x.iter_mut().enumerate() {
+        *v = (i as f32 / N as f32 - 0.5) * 16.0;
+    }
+    let mut y = [0.0f32; N];
+    let cases: [(&str, SliceFn); 10] = [
+        ("sigmoid", a::sigmoid),
+        ("tanh", a::tanh),
+        ("relu", a::relu),
+        ("leaky_relu", |x, y| a::leaky_relu(0.01, x, y)),
+        ("sigmoid_derivative", a::sigmoid_derivative),
+        ("tanh_derivative", a::tanh_derivative),
+        ("relu_derivative", a::relu_derivative),
+        ("leaky_relu_derivative", |x, y| {
+            a::leaky_relu_derivative(0.01, x, y)
+        }),
+        (
+            "sigmoid_derivative_from_output",
+            a::sigmoid_derivative_from_output,
+        ),
+        ("naive_relu_max", naive_relu),
+    ];
+    for (name, f) in cases {
+        f(&x, &mut y);
+        let t = ticks.measure(|| f(black_box(&x), black_box(&mut y)));
+        println!("cost {} ticks {} elements {}", name, t, N);
+    }
+    let net = Network::<Sine>::from_bytes(SINE_BLOB).unwrap();
+    let input = sine_input(1.0);
+    let mut out = [0.0f32];
+    let t = ticks.measure(|| net.forward(black_box(&input), &mut out));
+    println!("cost inference ticks {} elements 1", t);
+    let mut train_net = net;
+    let mut trainer = Trainer::<Sine, Sgd>::new(Sgd { lr: 0.01 }, Loss::Mse);
+    let (xs, ts) = ([input], [[0.84f32]]);
+    let t = ticks.measure(|| {
+        let _ = trainer.step(&mut train_net, black_box(&xs), black_box(&ts));
+    });
+    println!("cost train_step ticks {} elements 1", t);
+    println!("stack {}", peak_stack());
+    exit(true)
+}

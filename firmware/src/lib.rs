@@ -1,0 +1,85 @@
+//! Board support shared by the firmware programs: output and exit through
+//! semihosting, instruction counting with SysTick, peak stack by painting.
+//!
+//! Under QEMU with `-icount shift=0` every instruction takes one nanosecond
+//! of virtual time; the MPS2 SysTick counts the 25 MHz core clock, so one
+//! tick is 40 instructions: an exact, repeatable count.
+#![no_std]
+#![deny(unsafe_code)]
+
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m::peripheral::SYST;
+pub use cortex_m_semihosting::hprintln as println;
+
+/// Instructions per SysTick tick on the MPS2 AN386 under `-icount shift=0`.
+pub const INSNS_PER_TICK: u32 = 40;
+
+/// Ends the program through semihosting with success or failure.
+pub fn exit(ok: bool) -> ! {
+    use cortex_m_semihosting::debug;
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// A free-running SysTick counter.
+pub struct Ticks(SYST);
+
+impl Ticks {
+    /// Takes SysTick and starts it counting down from 2^24 − 1 on the core clock.
+    pub fn new(mut syst: SYST) -> Self {
+        syst.set_clock_source(SystClkSource::Core);
+        syst.set_reload(0x00ff_ffff);
+        syst.clear_current();
+        syst.enable_counter();
+        Ticks(syst)
+    }
+
+    /// Runs `f` and returns the ticks it took (at most 2^24 − 1: keep each
+    /// measured piece under 670 million instructions).
+    pub fn measure(&mut self, f: impl FnOnce()) -> u32 {
+        self.0.clear_current();
+        let start = SYST::get_current();
+        f();
+        let end = SYST::get_current();
+        start.wrapping_sub(end) & 0x00ff_ffff
+    }
+}
+
+/// Bytes of stack used so far: cortex-m-rt's `paint-stack` fills the stack
+/// with 0xCCCCCCCC at reset; the deepest word that changed marks the peak.
+#[allow(unsafe_code)]
+pub fn peak_stack() -> usize {
+    extern "C" {
+        static _stack_start: u32;
+        static __ebss: u32;
+    }
+    let top = core::ptr::addr_of!(_stack_start) as usize;
+    let bottom = (core::ptr::addr_of!(__ebss) as usize + 3) & !3;
+    let mut a = bottom;
+    while a < top {
+        // SAFETY: `a` is a word-aligned address between the end of .bss and
+        // the initial stack pointer: RAM this program owns, which the
+        // runtime painted at reset. A volatile read of it has no side effect.
+        let v = unsafe { core::ptr::read_volatile(a as *const u32) };
+        if v != 0xcccc_cccc {
+            break;
+        }
+        a += 4;
+    }
+    top - a
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    println!("panic: {}", info);
+    exit(false)
+}
+
+/// The sine network's weights, trained on the host by
+/// `cargo run --release --example export_sine_blob` (the crate's blob format).
+pub static SINE_BLOB: &[u8] = include_bytes!("../data/sine.nkb");

@@ -1,0 +1,220 @@
+//! Reference workloads and fingerprints: the same numbers on every target.
+//!
+//! Each function here runs a fixed workload — every kernel on a fixed set of
+//! inputs, or a training run from a fixed seed — and folds every output bit
+//! into a 64-bit FNV-1a hash. A port (a microcontroller, a build without
+//! AVX) that prints the same fingerprints as the host computes the same bits.
+//! NaN results are folded as one canonical NaN, since IEEE 754 leaves the
+//! payload to the hardware.
+//!
+//! ```
+//! // the host computes these; firmware prints them; `cargo xtask mcu` compares
+//! let k = neurokern::fingerprint::kernels();
+//! assert_eq!(k, neurokern::fingerprint::kernels());
+//! ```
+
+use crate::activation::{Act, Activation};
+use crate::mlp;
+use crate::nn::init::{Init, SplitMix64};
+use crate::nn::loss::Loss;
+use crate::nn::optim::{Adam, Sgd};
+use crate::nn::{Dense, Layer, Network, ParamSet, Trainer};
+
+/// A 64-bit FNV-1a hash of f32 bit patterns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    /// Folds one value (every NaN as `0x7fc0_0000`).
+    pub fn f32(&mut self, v: f32) {
+        let bits = if v.is_nan() { 0x7fc0_0000 } else { v.to_bits() };
+        for b in bits.to_le_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    /// Folds a slice.
+    pub fn slice(&mut self, v: &[f32]) {
+        v.iter().for_each(|x| self.f32(*x));
+    }
+}
+
+/// Number of inputs in the kernel workload.
+pub const INPUTS: usize = 1024;
+
+/// The `i`-th input of the kernel workload: special values first (±0, ±∞,
+/// NaN, subnormals, extremes, saturation edges), then a dense sweep of
+/// [−120, 120) and of [−2, 2).
+pub fn input(i: usize) -> f32 {
+    const SPECIAL: [f32; 24] = [
+        0.0,
+        -0.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        f32::MIN_POSITIVE,
+        -f32::MIN_POSITIVE,
+        1.0e-45,
+        -1.0e-45,
+        f32::MAX,
+        f32::MIN,
+        f32::EPSILON,
+        0.549_306_1,
+        -0.549_306_1,
+        9.010_913,
+        -9.010_913,
+        16.635_532,
+        -16.635_532,
+        -87.336_55,
+        -100.0,
+        -103.972_08,
+        -104.0,
+        110.0,
+        -110.0,
+    ];
+    if i < SPECIAL.len() {
+        SPECIAL[i]
+    } else if i < 512 {
+        -120.0 + (i - SPECIAL.len()) as f32 * (240.0 / 488.0)
+    } else {
+        -2.0 + (i - 512) as f32 * (4.0 / 512.0)
+    }
+}
+
+/// Every activation's forward, derivative, derivative from the output and
+/// fused backward pass over [`INPUTS`] fixed inputs, hashed.
+pub fn kernels() -> u64 {
+    let mut h = Fnv::default();
+    let acts = [
+        Act::Identity,
+        Act::Sigmoid,
+        Act::Tanh,
+        Act::Relu,
+        Act::LeakyRelu(0.01),
+    ];
+    let mut x = [0.0f32; 64];
+    let mut y = [0.0f32; 64];
+    let mut d = [0.0f32; 64];
+    for act in acts {
+        for chunk in 0..INPUTS / 64 {
+            for (k, v) in x.iter_mut().enumerate() {
+                *v = input(chunk * 64 + k);
+            }
+            act.forward(&x, &mut y);
+            h.slice(&y);
+            act.derivative(&x, &mut d);
+            h.slice(&d);
+            act.derivative_from_output(&y, &mut d);
+            h.slice(&d);
+            act.backward(&x, &y, &mut d);
+            h.slice(&d);
+            // a slice that is not a multiple of the SIMD width
+            act.forward(&x[..61], &mut y[..61]);
+            h.slice(&y[..61]);
+        }
+    }
+    h.0
+}
+
+/// The hash of every parameter of a set, in canonical order.
+pub fn params<P: ParamSet>(p: &P) -> u64 {
+    let mut h = Fnv::default();
+    p.for_each(&mut |s| h.slice(s));
+    h.0
+}
+
+/// The XOR network of the examples: 2 → 8 (tanh) → 1 (logit).
+pub type Xor = mlp![Dense<2, 8>, Dense<8, 1>];
+
+/// Trains XOR from seed 42 with SGD (lr 0.5, full batch, BCE on logits):
+/// calls `report(step, loss)` every `every` steps, returns the network.
+pub fn train_xor(steps: u32, every: u32, mut report: impl FnMut(u32, f32)) -> Network<Xor> {
+    const XS: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    const TS: [[f32; 1]; 4] = [[0.0], [1.0], [1.0], [0.0]];
+    let mut net = Network::<Xor>::new(mlp![Dense::new(Act::Tanh), Dense::new(Act::Identity)]);
+    net.init(Init::Auto, &mut SplitMix64::new(42));
+    let mut t = Trainer::<Xor, Sgd>::new(Sgd { lr: 0.5 }, Loss::BceWithLogits);
+    for step in 0..steps {
+        let loss = t.step(&mut net, &XS, &TS).unwrap_or(f32::NAN);
+        if step % every == 0 || step + 1 == steps {
+            report(step, loss);
+        }
+    }
+    net
+}
+
+/// How many of the four XOR cases `net` gets right.
+pub fn xor_correct(net: &Network<Xor>) -> usize {
+    [
+        ([0.0, 0.0], false),
+        ([0.0, 1.0], true),
+        ([1.0, 0.0], true),
+        ([1.0, 1.0], false),
+    ]
+    .iter()
+    .filter(|(x, t)| {
+        let mut z = [0.0f32];
+        net.forward(x, &mut z);
+        (z[0] > 0.0) == *t
+    })
+    .count()
+}
+
+/// The sine network of the examples: 1 → 16 (tanh) → 16 (tanh) → 1.
+pub type Sine = mlp![Dense<1, 16>, Dense<16, 16>, Dense<16, 1>];
+
+/// The sine network's input for angle `x`: `x/π − 1`.
+pub fn sine_input(x: f32) -> [f32; 1] {
+    [x / core::f32::consts::PI - 1.0]
+}
+
+/// Trains the sine network from seed 7 with Adam (lr 0.01), mini-batches of
+/// 16 angles drawn from a fixed generator (targets from `libm::sinf`): calls
+/// `report(step, loss)` every `every` steps, returns the network.
+pub fn train_sine(steps: u32, every: u32, mut report: impl FnMut(u32, f32)) -> Network<Sine> {
+    let mut net = Network::<Sine>::new(mlp![
+        Dense::new(Act::Tanh),
+        Dense::new(Act::Tanh),
+        Dense::new(Act::Identity)
+    ]);
+    net.init(Init::Auto, &mut SplitMix64::new(7));
+    let mut t = Trainer::<Sine, Adam>::new(Adam::new(0.01), Loss::Mse);
+    let mut rng = SplitMix64::new(7 ^ 0x5eed);
+    let (mut xs, mut ts) = ([[0.0f32]; 16], [[0.0f32]; 16]);
+    for step in 0..steps {
+        for (x, t) in xs.iter_mut().zip(ts.iter_mut()) {
+            let a = crate::nn::init::uniform(&mut rng) * core::f32::consts::TAU;
+            *x = sine_input(a);
+            *t = [libm::sinf(a)];
+        }
+        let loss = t.step(&mut net, &xs, &ts).unwrap_or(f32::NAN);
+        if step % every == 0 || step + 1 == steps {
+            report(step, loss);
+        }
+    }
+    net
+}
+
+/// Mean squared error of the sine network over 64 angles of [0, 2π].
+pub fn sine_mse<L: Layer<Input = [f32; 1], Output = [f32; 1]>>(net: &Network<L>) -> f32 {
+    let mut sum = 0.0f32;
+    for k in 0..64 {
+        let x = k as f32 / 63.0 * core::f32::consts::TAU;
+        let mut y = [0.0f32];
+        net.forward(&sine_input(x), &mut y);
+        let e = y[0] - libm::sinf(x);
+        sum += e * e;
+    }
+    sum / 64.0
+}
+
+/// `sin(x)` from libm: the reference the firmware checks its sine network
+/// against (so firmware programs need no maths library of their own).
+pub fn reference_sin(x: f32) -> f32 {
+    libm::sinf(x)
+}

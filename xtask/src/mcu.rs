@@ -1,0 +1,402 @@
+//! `cargo xtask mcu`.
+
+use object::{Object, ObjectSection};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One board: its Rust target and how QEMU runs it.
+struct Board {
+    name: &'static str,
+    core: &'static str,
+    target: &'static str,
+    qemu: &'static [&'static str],
+    programs: &'static [&'static str],
+    /// Instructions per SysTick tick under `-icount shift=0`, where known.
+    insns_per_tick: Option<f64>,
+}
+
+const BOARDS: [Board; 2] = [
+    Board {
+        name: "micro:bit",
+        core: "Cortex-M0",
+        target: "thumbv6m-none-eabi",
+        qemu: &["-machine", "microbit"],
+        programs: &["selftest", "sine", "train"],
+        insns_per_tick: None,
+    },
+    Board {
+        name: "MPS2 AN386",
+        core: "Cortex-M4F",
+        target: "thumbv7em-none-eabihf",
+        qemu: &["-machine", "mps2-an386", "-cpu", "cortex-m4"],
+        programs: &["selftest", "sine", "sine_base", "train", "cost"],
+        insns_per_tick: Some(40.0),
+    },
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+fn have(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// How to build for thumb targets here: rustup's targets when installed,
+/// else Debian's rustc with `-Zbuild-std=core`.
+enum Toolchain {
+    Rustup,
+    Debian,
+}
+
+fn toolchain() -> Result<Toolchain, String> {
+    if let Ok(out) = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    {
+        let list = String::from_utf8_lossy(&out.stdout);
+        if BOARDS
+            .iter()
+            .all(|b| list.lines().any(|l| l.trim() == b.target))
+        {
+            return Ok(Toolchain::Rustup);
+        }
+    }
+    let src = Path::new("/usr/lib/rustlib/src/rust/library/core");
+    if Path::new("/usr/bin/rustc").exists() && Path::new("/usr/bin/cargo").exists() && src.exists()
+    {
+        return Ok(Toolchain::Debian);
+    }
+    Err(
+        "no way to build for thumb targets. Either `rustup target add thumbv6m-none-eabi \
+         thumbv7em-none-eabihf`, or on Debian: `apt-get install -y rustc-web cargo-web \
+         rust-web-src rust-web-llvm lld-22` (Debian's Rust builds `core` from source)"
+            .into(),
+    )
+}
+
+fn build(tc: &Toolchain, target: &str) -> Result<(), String> {
+    let dir = root().join("firmware");
+    let mut cmd = match tc {
+        Toolchain::Rustup => Command::new("cargo"),
+        Toolchain::Debian => {
+            let mut c = Command::new("/usr/bin/cargo");
+            c.env("RUSTC_BOOTSTRAP", "1")
+                .env("RUSTC", "/usr/bin/rustc")
+                .arg("-Zbuild-std=core");
+            c
+        }
+    };
+    // the host's RUSTFLAGS (if any) must not reach the thumb build
+    cmd.current_dir(&dir).env_remove("RUSTFLAGS").args([
+        "build",
+        "--release",
+        "--bins",
+        "--target",
+        target,
+    ]);
+    let st = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !st.success() {
+        return Err(format!("firmware build for {target} failed"));
+    }
+    Ok(())
+}
+
+/// Runs a program in QEMU (60 s at most); returns (exit ok, stdout).
+fn qemu(board: &Board, elf: &Path) -> Result<(bool, String), String> {
+    let mut child = Command::new("qemu-system-arm")
+        .args(board.qemu)
+        .args([
+            "-nographic",
+            "-semihosting-config",
+            "enable=on,target=native",
+            "-icount",
+            "shift=0",
+            "-kernel",
+        ])
+        .arg(elf)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start qemu-system-arm: {e}"))?;
+    let start = Instant::now();
+    loop {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            return Ok((
+                out.status.success(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+            ));
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            return Err(format!("{} timed out after 60 s in QEMU", elf.display()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `key value` lines of a program's output: the first value after `key`.
+fn field(out: &str, key: &str) -> Option<String> {
+    out.lines().find_map(|l| {
+        l.strip_prefix(key)
+            .and_then(|r| r.split_whitespace().next().map(String::from))
+    })
+}
+
+fn num(out: &str, key: &str) -> Option<f64> {
+    field(out, key).and_then(|v| v.parse().ok())
+}
+
+/// Flash (vector table, text, rodata, data image) and static RAM (data, bss,
+/// uninit) of an ELF, in bytes.
+fn sizes(elf: &Path) -> Result<(u64, u64), String> {
+    let data = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let file = object::File::parse(&*data).map_err(|e| format!("{}: {e}", elf.display()))?;
+    let (mut flash, mut ram) = (0, 0);
+    for s in file.sections() {
+        let name = s.name().unwrap_or("");
+        match name {
+            ".vector_table" | ".text" | ".rodata" => flash += s.size(),
+            ".data" => {
+                flash += s.size();
+                ram += s.size();
+            }
+            ".bss" | ".uninit" => ram += s.size(),
+            _ => {}
+        }
+    }
+    Ok((flash, ram))
+}
+
+/// Host fingerprints from `examples/fingerprint.rs`, with the workspace's
+/// flags (AVX2 where present) or with `RUSTFLAGS` overriding them (no AVX).
+fn host_fingerprints(no_avx: bool) -> Result<String, String> {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root())
+        .args(["run", "--quiet", "--release", "--example", "fingerprint"]);
+    if no_avx {
+        cmd.env("RUSTFLAGS", "-C target-cpu=x86-64")
+            .args(["--target-dir", "target/noavx"]);
+    } else {
+        cmd.env_remove("RUSTFLAGS");
+    }
+    let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "host fingerprint run failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub fn run() -> Result<(), String> {
+    let tc = toolchain()?;
+    if !have("qemu-system-arm", "--version") {
+        return Err("qemu-system-arm not found: `apt-get install -y qemu-system-arm`".into());
+    }
+    println!("== host fingerprints (AVX2 build and a build without AVX)");
+    let host = host_fingerprints(false)?;
+    let noavx = host_fingerprints(true)?;
+    let mut failures = Vec::new();
+    let mut results: BTreeMap<String, Value> = BTreeMap::new();
+    let mut rows = Vec::new();
+    let expect = |out: &str, key: &str| field(out, key).unwrap_or_else(|| "missing".into());
+    let host_kernels = expect(&host, "kernels ");
+    let host_xor = expect(&host, "xor ");
+    let host_sine = expect(&host, "sine ");
+    for (key, value) in [
+        ("kernels ", &host_kernels),
+        ("xor ", &host_xor),
+        ("sine ", &host_sine),
+    ] {
+        let other = expect(&noavx, key);
+        if &other != value {
+            failures.push(format!("host without AVX: {key}{other} != {value}"));
+        }
+    }
+    let mut flash_of = BTreeMap::new();
+    for board in &BOARDS {
+        println!("== {} ({}, {})", board.name, board.core, board.target);
+        build(&tc, board.target)?;
+        for prog in board.programs {
+            let elf = root()
+                .join("firmware/target")
+                .join(board.target)
+                .join("release")
+                .join(prog);
+            let (ok, out) = qemu(board, &elf)?;
+            let (flash, ram) = sizes(&elf)?;
+            flash_of.insert((board.target, *prog), flash);
+            print!("{out}");
+            if !ok {
+                failures.push(format!("{} {prog}: exited with failure", board.core));
+            }
+            let mut check = |key: &str, want: &str| {
+                if let Some(got) = field(&out, key) {
+                    if got != want {
+                        failures.push(format!("{} {prog}: {key}{got}, host {want}", board.core));
+                    }
+                }
+            };
+            check("kernels ", &host_kernels);
+            check("xor ", &host_xor);
+            check("sine ", &host_sine);
+            let stack = num(&out, "stack ").unwrap_or(f64::NAN);
+            let mut entry = json!({
+                "board": board.name, "core": board.core, "target": board.target, "program": prog,
+                "exit_ok": ok,
+                "flash": {"value": flash, "unit": "bytes (.vector_table + .text + .rodata + .data)"},
+                "static_ram": {"value": ram, "unit": "bytes (.data + .bss + .uninit)"},
+                "peak_stack": {"value": stack, "unit": "bytes (painted stack)"},
+                "output": out.lines().collect::<Vec<_>>(),
+            });
+            if let Some(k) = board.insns_per_tick {
+                let mut costs = serde_json::Map::new();
+                for l in out.lines().filter_map(|l| l.strip_prefix("cost ")) {
+                    let w: Vec<&str> = l.split_whitespace().collect();
+                    if let [name, "ticks", t, "elements", n] = w[..] {
+                        let (t, n): (f64, f64) =
+                            (t.parse().unwrap_or(f64::NAN), n.parse().unwrap_or(f64::NAN));
+                        costs.insert(name.into(), json!({"value": t * k / n, "unit": "instructions per element (or per call)"}));
+                    }
+                }
+                if let Some(t) = num(&out, "sine_inference_ticks_x64 ") {
+                    costs.insert(
+                        "sine_inference".into(),
+                        json!({"value": t * k / 64.0, "unit": "instructions per inference"}),
+                    );
+                }
+                // `train_ticks T steps S`
+                let train = out.lines().find_map(|l| {
+                    let w: Vec<&str> = l.split_whitespace().collect();
+                    match w[..] {
+                        ["train_ticks", t, "steps", s] => {
+                            Some((t.parse::<f64>().ok()?, s.parse::<f64>().ok()?))
+                        }
+                        _ => None,
+                    }
+                });
+                if let Some((t, steps)) = train {
+                    costs.insert(
+                        "train_step".into(),
+                        json!({"value": t * k / steps, "unit": "instructions per training step, batch 16 (incl. batch generation)"}),
+                    );
+                }
+                if !costs.is_empty() {
+                    entry["instructions"] = Value::Object(costs);
+                }
+            }
+            rows.push((
+                board.core,
+                *prog,
+                flash,
+                ram,
+                stack,
+                entry.get("instructions").cloned(),
+            ));
+            results.insert(format!("{}/{prog}", board.target), entry);
+        }
+    }
+    let sine = flash_of
+        .get(&("thumbv7em-none-eabihf", "sine"))
+        .copied()
+        .unwrap_or(0);
+    let base = flash_of
+        .get(&("thumbv7em-none-eabihf", "sine_base"))
+        .copied()
+        .unwrap_or(0);
+
+    // the report
+    println!("\n## neurokern on microcontroller cores (QEMU, `cargo xtask mcu`)\n");
+    println!("| core | program | flash | static RAM | peak stack | result |");
+    println!("|---|---|---|---|---|---|");
+    for (core, prog, flash, ram, stack, _) in &rows {
+        let key = format!(
+            "{}/{prog}",
+            BOARDS
+                .iter()
+                .find(|b| b.core == *core)
+                .map_or("", |b| b.target)
+        );
+        let out: Vec<String> = results[&key]["output"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let result = out
+            .iter()
+            .rev()
+            .find(|l| {
+                l.starts_with("kernels")
+                    || l.starts_with("xor ")
+                    || l.starts_with("sine ")
+                    || l.starts_with("sine_mse")
+            })
+            .cloned()
+            .unwrap_or_else(|| "see JSON".into());
+        println!("| {core} | {prog} | {flash} B | {ram} B | {stack} B | `{result}` |");
+    }
+    println!(
+        "\nneurokern's share of the M4F `sine` flash (sine − sine_base): {} B",
+        sine.saturating_sub(base)
+    );
+    if let Some(inst) = results
+        .get("thumbv7em-none-eabihf/cost")
+        .and_then(|e| e.get("instructions"))
+    {
+        println!("\nCortex-M4F instructions (SysTick under -icount shift=0; 1 tick = 40 instructions):\n");
+        println!("| what | instructions |");
+        println!("|---|---|");
+        if let Some(m) = inst.as_object() {
+            for (k, v) in m {
+                println!("| {k} | {:.1} |", v["value"].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+    }
+    for key in ["thumbv7em-none-eabihf/sine", "thumbv7em-none-eabihf/train"] {
+        if let Some(m) = results
+            .get(key)
+            .and_then(|e| e.get("instructions"))
+            .and_then(|v| v.as_object())
+        {
+            for (k, v) in m {
+                println!("| {k} | {:.0} |", v["value"].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+    }
+    let report = json!({
+        "schema": "neurokern-mcu/1",
+        "host": {"kernels": host_kernels, "xor": host_xor, "sine": host_sine},
+        "neurokern_flash_in_sine": {"value": sine.saturating_sub(base), "unit": "bytes"},
+        "programs": results,
+        "failures": failures,
+    });
+    let path = root().join("target/mcu-report.json");
+    std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| e.to_string())?;
+    std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap())
+        .map_err(|e| e.to_string())?;
+    println!("\nreport written to {}", path.display());
+    if failures.is_empty() {
+        println!("all programs passed; fingerprints equal on the host (AVX2), the host without AVX, Cortex-M0 and Cortex-M4F");
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
