@@ -62,6 +62,13 @@ pub(crate) trait Lane:
     /// `if m { a } else { b }` lane-wise.
     fn select(m: Self::Mask, a: Self, b: Self) -> Self;
 
+    /// `select(m, a(), b())`, where a single lane may evaluate only the arm
+    /// it needs (the arms are pure, so the result is the same bits).
+    #[inline(always)]
+    fn select_with(m: Self::Mask, a: impl FnOnce() -> Self, b: impl FnOnce() -> Self) -> Self {
+        Self::select(m, a(), b())
+    }
+
     fn to_bits(self) -> Self::Bits;
     fn from_bits(b: Self::Bits) -> Self;
     fn bits_splat(v: u32) -> Self::Bits;
@@ -127,6 +134,14 @@ impl Lane for f32 {
             a
         } else {
             b
+        }
+    }
+    #[inline(always)]
+    fn select_with(m: bool, a: impl FnOnce() -> Self, b: impl FnOnce() -> Self) -> Self {
+        if m {
+            a()
+        } else {
+            b()
         }
     }
     #[inline(always)]

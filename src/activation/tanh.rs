@@ -40,13 +40,19 @@ impl Kernel for Tanh {
     #[inline(always)]
     fn f<L: Lane>(&self, x: L) -> L {
         let a = x.abs();
-        let s = a * a;
-        let p = L::splat(P0)
-            + s * (L::splat(P1) + s * (L::splat(P2) + s * (L::splat(P3) + s * L::splat(P4))));
-        let small = a + (a * s) * p;
-        let w = exp_scaled::<L, -64>(clamp(a + a, 0.0, 110.0));
-        let large = L::splat(1.0) - L::splat(C + C) / (L::splat(C) + w);
-        L::select(a.lt(L::splat(SWITCH)), small, large).with_sign_of(x)
+        let small = || {
+            let s = a * a;
+            let p = L::splat(P0)
+                + s * (L::splat(P1) + s * (L::splat(P2) + s * (L::splat(P3) + s * L::splat(P4))));
+            a + (a * s) * p
+        };
+        let large = || {
+            let w = exp_scaled::<L, -64>(clamp(a + a, 0.0, 110.0));
+            L::splat(1.0) - L::splat(C + C) / (L::splat(C) + w)
+        };
+        // a scalar lane evaluates only the branch it needs (a microcontroller
+        // saves the exponential for |x| < 0.55); vectors compute both
+        L::select_with(a.lt(L::splat(SWITCH)), small, large).with_sign_of(x)
     }
     #[inline(always)]
     fn df<L: Lane>(&self, x: L) -> L {

@@ -127,14 +127,42 @@ fn affine_tile<K: Kernel, L: Lane, const T: usize, const IN: usize, const OUT: u
     let mut acc = [L::splat(0.0); T];
     for (wr, xi) in p.w.iter().zip(x) {
         let xb = L::splat(*xi);
+        // one bounds check per row; the tile offsets below are then provably in range
+        let row = &wr[o0..o0 + T * L::N];
         for (t, a) in acc.iter_mut().enumerate() {
-            *a = *a + L::load(&wr[o0 + t * L::N..]) * xb;
+            *a = *a + L::load(&row[t * L::N..]) * xb;
         }
     }
     for (t, a) in acc.into_iter().enumerate() {
         let o = o0 + t * L::N;
         k.f(a + L::load(&p.b[o..])).store(&mut z[o..]);
     }
+}
+
+/// `z = Wx + b` for outputs `o0 .. o0 + 4` with four named scalar
+/// accumulators: the same operations as [`affine_tile`], written so that a
+/// size-optimising compiler (which does not unroll) still keeps them in
+/// registers on a Cortex-M4F.
+#[inline(always)]
+fn affine4<const IN: usize, const OUT: usize>(
+    p: &DenseParams<IN, OUT>,
+    x: &[f32; IN],
+    o0: usize,
+    z: &mut [f32; OUT],
+) {
+    let (mut a0, mut a1, mut a2, mut a3) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    for (wr, xi) in p.w.iter().zip(x) {
+        let r = &wr[o0..o0 + 4];
+        a0 += r[0] * xi;
+        a1 += r[1] * xi;
+        a2 += r[2] * xi;
+        a3 += r[3] * xi;
+    }
+    let (b, z) = (&p.b[o0..o0 + 4], &mut z[o0..o0 + 4]);
+    z[0] = a0 + b[0];
+    z[1] = a1 + b[1];
+    z[2] = a2 + b[2];
+    z[3] = a3 + b[3];
 }
 
 /// `y = φ(Wx + b)` for all outputs: tiles of up to 64 outputs (eight
@@ -152,7 +180,7 @@ fn affine_act<K: Kernel, const IN: usize, const OUT: usize>(
     if !lanes::SIMD {
         // no vector registers: four scalar accumulators share each x[i]
         while o + 4 <= OUT {
-            affine_tile::<K, f32, 4, IN, OUT>(k, p, x, o, z);
+            affine4(p, x, o, z);
             o += 4;
         }
     }
@@ -183,6 +211,14 @@ pub(crate) fn dense_forward<const IN: usize, const OUT: usize>(
     x: &[f32; IN],
     y: &mut [f32; OUT],
 ) {
+    if !lanes::SIMD {
+        // Without vector registers, fusing φ into every tile shape would
+        // inline a copy of the kernel per tile and per layer: flash for
+        // nothing. Apply it once over the outputs instead (same operations).
+        affine_act(Identity, p, x, y);
+        act.forward_in_place(y);
+        return;
+    }
     match act {
         Act::Identity => affine_act(Identity, p, x, y),
         Act::Sigmoid => affine_act(Sigmoid, p, x, y),

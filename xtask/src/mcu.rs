@@ -292,7 +292,7 @@ pub fn run() -> Result<(), String> {
                 });
                 if let Some((t, steps)) = train {
                     costs.insert(
-                        "train_step".into(),
+                        "sine_train_step_adam_batch16".into(),
                         json!({"value": t * k / steps, "unit": "instructions per training step, batch 16 (incl. batch generation)"}),
                     );
                 }
