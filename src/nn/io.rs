@@ -272,7 +272,7 @@ pub struct LayerDesc {
 }
 
 /// A validated blob, borrowed: its layers, and inference straight from its
-/// bytes (no copy, no heap). This is what the C API runs.
+/// bytes (no copy, no heap): what a C API without compile-time shapes needs.
 ///
 /// ```
 /// use neurokern::{activation::Act, nn::{io::BlobModel, Dense, DenseParams, Network}};
