@@ -4,7 +4,11 @@
 //!   micro:bit) and Cortex-M4F (`thumbv7em-none-eabihf`, MPS2 AN386), runs
 //!   every program in QEMU, checks exit codes and that the fingerprints equal
 //!   the host's (with and without AVX), and writes a report.
+//! * `ffi`: builds the C ABI (`ffi/`), compiles `ffi/tests/c/*.c` with gcc
+//!   (`-std=c99 -Wall -Wextra -Werror`, then with ASan and UBSan) against
+//!   expected values computed here by the Rust crate, and runs them.
 
+mod ffi;
 mod mcu;
 
 use std::process::ExitCode;
@@ -19,8 +23,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("ffi") => match ffi::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xtask ffi: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Some("-h" | "--help") | None => {
             println!("usage: cargo xtask mcu    build, run and measure the firmware under QEMU");
+            println!("       cargo xtask ffi    build the C ABI, test it with gcc (and sanitizers) and on a Cortex-M4F");
             ExitCode::SUCCESS
         }
         Some(other) => {

@@ -44,7 +44,7 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn have(cmd: &str, arg: &str) -> bool {
+pub(crate) fn have(cmd: &str, arg: &str) -> bool {
     Command::new(cmd)
         .arg(arg)
         .stdout(Stdio::null())
@@ -55,12 +55,12 @@ fn have(cmd: &str, arg: &str) -> bool {
 
 /// How to build for thumb targets here: rustup's targets when installed,
 /// else Debian's rustc with `-Zbuild-std=core`.
-enum Toolchain {
+pub(crate) enum Toolchain {
     Rustup,
     Debian,
 }
 
-fn toolchain() -> Result<Toolchain, String> {
+pub(crate) fn toolchain() -> Result<Toolchain, String> {
     if let Ok(out) = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()

@@ -1,0 +1,529 @@
+//! neurokern's C ABI: every flat activation kernel and derivative, and
+//! inference of a network stored in the crate's weight blob without knowing
+//! its shape at compile time. No heap; every function returns a status code;
+//! no input, however malformed, makes a function panic or read out of bounds
+//! of the lengths it is given.
+//!
+//! This crate is the only place in the project with `unsafe` code: turning C
+//! pointers into slices. Each block states why it is sound.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(non_camel_case_types)]
+
+use core::ffi::c_char;
+use neurokern::activation as a;
+use neurokern::nn::io::{BlobError, BlobModel, PredictError};
+
+#[cfg(all(feature = "panic-handler", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    // unreachable through the C API: every input is checked before use
+    loop {}
+}
+
+/// Status codes returned by every function.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum nk_status {
+    /// Success.
+    NK_OK = 0,
+    /// A required pointer was NULL.
+    NK_ERR_NULL = 1,
+    /// A length is wrong: zero where data is needed, too large, or not the model's.
+    NK_ERR_LENGTH = 2,
+    /// Buffers overlap where they must not.
+    NK_ERR_OVERLAP = 3,
+    /// The scratch buffer is shorter than `nk_model_scratch_len`.
+    NK_ERR_SCRATCH = 4,
+    /// The model was not initialised by `nk_model_from_bytes`.
+    NK_ERR_MODEL = 5,
+    /// The blob is shorter than its header says.
+    NK_ERR_BLOB_TRUNCATED = 10,
+    /// The blob is longer than its header says.
+    NK_ERR_BLOB_TRAILING = 11,
+    /// The blob does not start with "NKRN".
+    NK_ERR_BLOB_MAGIC = 12,
+    /// The blob's format version is not supported.
+    NK_ERR_BLOB_VERSION = 13,
+    /// The blob has no layers or too many.
+    NK_ERR_BLOB_LAYERS = 14,
+    /// A layer has an invalid shape, or does not chain with the previous one.
+    NK_ERR_BLOB_SHAPE = 15,
+    /// A layer has an unknown activation code or non-zero reserved bytes.
+    NK_ERR_BLOB_ACTIVATION = 16,
+    /// The CRC-32 does not match.
+    NK_ERR_BLOB_CHECKSUM = 17,
+    /// A parameter is NaN or infinite.
+    NK_ERR_BLOB_NONFINITE = 18,
+}
+
+use nk_status::*;
+
+/// Storage for a model (1280 bytes, 8-aligned), provided by the caller (no heap): fill it with
+/// `nk_model_from_bytes`. The model borrows the blob, which must stay alive
+/// and unchanged while the model is used.
+#[repr(C)]
+pub struct nk_model {
+    _opaque: [u64; 160],
+}
+
+const MODEL_MAGIC: u64 = 0x6e6b_6d6f_6465_6c21; // "nkmodel!"
+
+/// What `nk_model` holds: a tag and the parsed blob.
+#[repr(C)]
+struct Stored<'a> {
+    magic: u64,
+    model: BlobModel<'a>,
+}
+
+const _: () = assert!(core::mem::size_of::<Stored<'static>>() <= core::mem::size_of::<nk_model>());
+const _: () =
+    assert!(core::mem::align_of::<Stored<'static>>() <= core::mem::align_of::<nk_model>());
+
+/// A readable slice of `n` floats at `p`, or the status that forbids it.
+///
+/// # Safety
+/// `p` must be NULL or point to `n` readable floats valid for `'a`.
+unsafe fn input<'a>(p: *const f32, n: usize) -> Result<&'a [f32], nk_status> {
+    if p.is_null() {
+        return Err(NK_ERR_NULL);
+    }
+    if n > isize::MAX as usize / 4 || !p.is_aligned() {
+        return Err(NK_ERR_LENGTH);
+    }
+    // SAFETY: non-null, aligned, and the caller promises `n` readable floats;
+    // the size fits in isize.
+    Ok(unsafe { core::slice::from_raw_parts(p, n) })
+}
+
+/// A writable slice of `n` floats at `p`.
+///
+/// # Safety
+/// `p` must be NULL or point to `n` writable floats valid for `'a`, not
+/// aliased by any other live reference.
+unsafe fn output<'a>(p: *mut f32, n: usize) -> Result<&'a mut [f32], nk_status> {
+    if p.is_null() {
+        return Err(NK_ERR_NULL);
+    }
+    if n > isize::MAX as usize / 4 || !p.is_aligned() {
+        return Err(NK_ERR_LENGTH);
+    }
+    // SAFETY: as for `input`, and the caller guarantees exclusive access.
+    Ok(unsafe { core::slice::from_raw_parts_mut(p, n) })
+}
+
+fn overlaps(a: *const f32, an: usize, b: *const f32, bn: usize) -> bool {
+    let (a0, b0) = (a as usize, b as usize);
+    let (a1, b1) = (a0.saturating_add(4 * an), b0.saturating_add(4 * bn));
+    a0 < b1 && b0 < a1
+}
+
+/// Applies `f` in place, through a 64-float copy buffer (the kernels take
+/// separate input and output slices; chunking keeps every element on the same
+/// code path, so the bits equal the out-of-place result).
+fn in_place(v: &mut [f32], f: &impl Fn(&[f32], &mut [f32])) {
+    let mut c = [0.0f32; 64];
+    for ch in v.chunks_mut(64) {
+        let n = ch.len();
+        c[..n].copy_from_slice(ch);
+        f(&c[..n], ch);
+    }
+}
+
+/// Runs `f(x, y)` over `n` elements: `x == y` (in place) is allowed, any
+/// other overlap is `NK_ERR_OVERLAP`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+unsafe fn unary(x: *const f32, y: *mut f32, n: usize, f: impl Fn(&[f32], &mut [f32])) -> nk_status {
+    if x.is_null() || y.is_null() {
+        return NK_ERR_NULL;
+    }
+    if n == 0 {
+        return NK_OK;
+    }
+    if n > isize::MAX as usize / 4 {
+        return NK_ERR_LENGTH;
+    }
+    if core::ptr::eq(x, y) {
+        // SAFETY: the caller gives `n` writable floats at `y` (= `x`).
+        return match unsafe { output(y, n) } {
+            Ok(v) => {
+                in_place(v, &f);
+                NK_OK
+            }
+            Err(e) => e,
+        };
+    }
+    if overlaps(x, n, y, n) {
+        return NK_ERR_OVERLAP;
+    }
+    // SAFETY: distinct, non-overlapping buffers of `n` floats each.
+    match unsafe { (input(x, n), output(y, n)) } {
+        (Ok(x), Ok(y)) => {
+            f(x, y);
+            NK_OK
+        }
+        (Err(e), _) | (_, Err(e)) => e,
+    }
+}
+
+/// σ(x) = 1/(1+e^−x) for each element, within 2 ULP.
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_sigmoid_f32(x: *const f32, y: *mut f32, n: usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::sigmoid) }
+}
+
+/// tanh(x) for each element, within 2 ULP.
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_tanh_f32(x: *const f32, y: *mut f32, n: usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::tanh) }
+}
+
+/// max(x, 0) for each element, exact; ReLU(NaN) = NaN, ReLU(−0) = +0.
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_relu_f32(x: *const f32, y: *mut f32, n: usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::relu) }
+}
+
+/// σ'(x) from the input, within 4 ULP where the result is normal.
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_sigmoid_derivative_f32(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::sigmoid_derivative) }
+}
+
+/// tanh'(x) from the input, within 4 ULP where the result is normal.
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_tanh_derivative_f32(x: *const f32, y: *mut f32, n: usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::tanh_derivative) }
+}
+
+/// ReLU'(x): 1 for x > 0, 0 otherwise, NaN for NaN.
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_relu_derivative_f32(x: *const f32, y: *mut f32, n: usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::relu_derivative) }
+}
+
+/// σ' from the cached output y = σ(x): y·(1 − y).
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_sigmoid_derivative_from_output_f32(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::sigmoid_derivative_from_output) }
+}
+
+/// tanh' from the cached output y = tanh(x): (1 − y)(1 + y).
+///
+/// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
+/// and returns `NK_OK`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_tanh_derivative_from_output_f32(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, a::tanh_derivative_from_output) }
+}
+
+/// Leaky ReLU: x for x ≥ 0, `alpha`·x below, exact. Same buffer rules as
+/// `nk_sigmoid_f32`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_leaky_relu_f32(
+    alpha: f32,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, |x, y| a::leaky_relu(alpha, x, y)) }
+}
+
+/// Leaky ReLU': 1 for x > 0, `alpha` otherwise, NaN for NaN. Same buffer
+/// rules as `nk_sigmoid_f32`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_leaky_relu_derivative_f32(
+    alpha: f32,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { unary(x, y, n, |x, y| a::leaky_relu_derivative(alpha, x, y)) }
+}
+
+fn blob_status(e: BlobError) -> nk_status {
+    match e {
+        BlobError::Truncated { .. } | BlobError::BufferTooSmall { .. } => NK_ERR_BLOB_TRUNCATED,
+        BlobError::TrailingBytes { .. } => NK_ERR_BLOB_TRAILING,
+        BlobError::BadMagic { .. } => NK_ERR_BLOB_MAGIC,
+        BlobError::UnsupportedVersion { .. } => NK_ERR_BLOB_VERSION,
+        BlobError::LayerCount { .. } | BlobError::DepthMismatch { .. } => NK_ERR_BLOB_LAYERS,
+        BlobError::BadShape { .. }
+        | BlobError::BrokenChain { .. }
+        | BlobError::ShapeMismatch { .. } => NK_ERR_BLOB_SHAPE,
+        BlobError::UnknownActivation { .. } | BlobError::ReservedNotZero { .. } => {
+            NK_ERR_BLOB_ACTIVATION
+        }
+        BlobError::Checksum { .. } => NK_ERR_BLOB_CHECKSUM,
+        BlobError::NonFiniteParameter { .. } => NK_ERR_BLOB_NONFINITE,
+    }
+}
+
+/// Validates the blob (`len` bytes at `blob`: magic, version, shapes,
+/// activations, CRC-32, finite parameters) and stores a model that borrows
+/// it in `*model`. No copy, no heap. On error `*model` is left invalid.
+///
+/// # Safety
+/// `model` must point to writable `nk_model` storage; `blob` to `len`
+/// readable bytes that stay alive and unchanged while the model is used.
+#[no_mangle]
+pub unsafe extern "C" fn nk_model_from_bytes(
+    model: *mut nk_model,
+    blob: *const u8,
+    len: usize,
+) -> nk_status {
+    if model.is_null() || blob.is_null() {
+        return NK_ERR_NULL;
+    }
+    if len > isize::MAX as usize {
+        return NK_ERR_LENGTH;
+    }
+    // SAFETY: `model` is non-null and points to writable storage at least
+    // as large and aligned as `Stored` (contract, const assertions); writing
+    // a zero tag first marks it invalid whatever happens next.
+    unsafe { core::ptr::addr_of_mut!((*(model as *mut Stored<'static>)).magic).write(0) };
+    // SAFETY: non-null, `len` readable bytes (contract), len ≤ isize::MAX.
+    let bytes: &'static [u8] = unsafe { core::slice::from_raw_parts(blob, len) };
+    match BlobModel::parse(bytes) {
+        Ok(m) => {
+            // SAFETY: `nk_model` is at least as large and as aligned as
+            // `Stored` (const assertions above) and writable (contract).
+            unsafe {
+                (model as *mut Stored<'static>).write(Stored {
+                    magic: MODEL_MAGIC,
+                    model: m,
+                })
+            };
+            NK_OK
+        }
+        Err(e) => blob_status(e),
+    }
+}
+
+/// The model stored in `*model`, if `nk_model_from_bytes` succeeded on it.
+///
+/// # Safety
+/// `model` must be NULL or point to readable `nk_model` storage.
+unsafe fn stored<'a>(model: *const nk_model) -> Result<&'a BlobModel<'static>, nk_status> {
+    if model.is_null() {
+        return Err(NK_ERR_NULL);
+    }
+    // SAFETY: readable storage laid out for `Stored` (contract, const
+    // assertions); only the plain `u64` tag is read, never the rest.
+    if unsafe { core::ptr::addr_of!((*(model as *const Stored<'static>)).magic).read() }
+        != MODEL_MAGIC
+    {
+        return Err(NK_ERR_MODEL);
+    }
+    // SAFETY: the tag is only written together with a valid `Stored`.
+    Ok(unsafe { &(*(model as *const Stored<'static>)).model })
+}
+
+/// Writes `f(model)` to `*out`.
+///
+/// # Safety
+/// `model` must point to `nk_model` storage and `out` to a writable `size_t`.
+unsafe fn model_len(
+    model: *const nk_model,
+    out: *mut usize,
+    f: fn(&BlobModel<'static>) -> usize,
+) -> nk_status {
+    if out.is_null() {
+        return NK_ERR_NULL;
+    }
+    // SAFETY: forwarded from this function's contract.
+    match unsafe { stored(model) } {
+        Ok(m) => {
+            // SAFETY: `out` is non-null and writable (contract).
+            unsafe { out.write(f(m)) };
+            NK_OK
+        }
+        Err(e) => e,
+    }
+}
+
+/// Writes the number of inputs of the model to `*out`.
+///
+/// # Safety
+/// `model` must point to `nk_model` storage and `out` to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn nk_model_input_len(model: *const nk_model, out: *mut usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { model_len(model, out, BlobModel::input_len) }
+}
+
+/// Writes the number of outputs of the model to `*out`.
+///
+/// # Safety
+/// `model` must point to `nk_model` storage and `out` to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn nk_model_output_len(model: *const nk_model, out: *mut usize) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { model_len(model, out, BlobModel::output_len) }
+}
+
+/// Writes the number of floats of scratch `nk_model_predict` needs to `*out`.
+///
+/// # Safety
+/// `model` must point to `nk_model` storage and `out` to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn nk_model_scratch_len(
+    model: *const nk_model,
+    out: *mut usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { model_len(model, out, BlobModel::scratch_len) }
+}
+
+/// Inference: `y = f(x)` with `x` of `nk_model_input_len` floats and `y` of
+/// `nk_model_output_len` floats, using `scratch` (`scratch_len` floats, at
+/// least `nk_model_scratch_len`). Bit-identical to the same network run by
+/// the Rust crate. The three buffers must not overlap.
+///
+/// # Safety
+/// `model` must point to `nk_model` storage; `x`, `y` and `scratch` to that
+/// many readable / writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_model_predict(
+    model: *const nk_model,
+    x: *const f32,
+    y: *mut f32,
+    scratch: *mut f32,
+    scratch_len: usize,
+) -> nk_status {
+    // SAFETY: forwarded from this function's contract.
+    let m = match unsafe { stored(model) } {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    if x.is_null() || y.is_null() || scratch.is_null() {
+        return NK_ERR_NULL;
+    }
+    let (ni, no) = (m.input_len(), m.output_len());
+    if scratch_len < m.scratch_len() {
+        return NK_ERR_SCRATCH;
+    }
+    if overlaps(x, ni, y, no)
+        || overlaps(x, ni, scratch, scratch_len)
+        || overlaps(y, no, scratch, scratch_len)
+    {
+        return NK_ERR_OVERLAP;
+    }
+    // SAFETY: lengths from the model (contract), non-overlapping (checked).
+    let (x, y, s) = match unsafe { (input(x, ni), output(y, no), output(scratch, scratch_len)) } {
+        (Ok(x), Ok(y), Ok(s)) => (x, y, s),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e,
+    };
+    match m.predict(x, y, s) {
+        Ok(()) => NK_OK,
+        Err(PredictError::ScratchTooShort { .. }) => NK_ERR_SCRATCH,
+        Err(_) => NK_ERR_LENGTH,
+    }
+}
+
+/// A static, NUL-terminated English message for a status code (any `int`).
+#[no_mangle]
+pub extern "C" fn nk_status_str(status: i32) -> *const c_char {
+    let s: &'static [u8] = match status {
+        0 => b"ok\0",
+        1 => b"a required pointer is NULL\0",
+        2 => b"a length is wrong (too large, or not the model's)\0",
+        3 => b"buffers overlap where they must not\0",
+        4 => b"the scratch buffer is shorter than nk_model_scratch_len\0",
+        5 => b"the model was not initialised by nk_model_from_bytes\0",
+        10 => b"blob truncated: shorter than its header says\0",
+        11 => b"blob has trailing bytes after its checksum\0",
+        12 => b"not a neurokern blob (magic is not NKRN)\0",
+        13 => b"unsupported blob version\0",
+        14 => b"blob has no layers or too many\0",
+        15 => b"blob layer shapes are invalid or do not chain\0",
+        16 => b"blob has an unknown activation or non-zero reserved bytes\0",
+        17 => b"blob checksum mismatch\0",
+        18 => b"blob holds a NaN or infinite parameter\0",
+        _ => b"unknown status code\0",
+    };
+    s.as_ptr().cast()
+}
