@@ -165,7 +165,7 @@ pub fn run() -> Result<(), String> {
 /// programs with `arm-none-eabi-gcc` and newlib's rdimon (semihosting), run
 /// on the MPS2 AN386 in QEMU.
 fn cortex_m4f(root: &Path, dir: &Path, blob: &Path) -> Result<(), String> {
-    use crate::mcu::{have, toolchain, Toolchain};
+    use crate::mcu::{have, toolchain};
     use object::{Object, ObjectSection};
     println!("== Cortex-M4F: staticlib, arm-none-eabi-gcc, QEMU");
     let tc = toolchain()?;
@@ -176,18 +176,8 @@ fn cortex_m4f(root: &Path, dir: &Path, blob: &Path) -> Result<(), String> {
         return Err("qemu-system-arm not found: `apt-get install -y qemu-system-arm`".into());
     }
     let target = "thumbv7em-none-eabihf";
-    let mut cmd = match tc {
-        Toolchain::Rustup => Command::new("cargo"),
-        Toolchain::Debian => {
-            let mut c = Command::new("/usr/bin/cargo");
-            c.env("RUSTC_BOOTSTRAP", "1")
-                .env("RUSTC", "/usr/bin/rustc")
-                .arg("-Zbuild-std=core");
-            c
-        }
-    };
+    let mut cmd = tc.cargo();
     cmd.current_dir(root)
-        .env_remove("RUSTFLAGS")
         .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
         .args([
             "build",

@@ -60,6 +60,25 @@ pub(crate) enum Toolchain {
     Debian,
 }
 
+impl Toolchain {
+    /// A `cargo` command that builds for thumb targets with this toolchain;
+    /// the host's `RUSTFLAGS` (if any) must not reach the thumb build.
+    pub(crate) fn cargo(&self) -> Command {
+        let mut c = match self {
+            Toolchain::Rustup => Command::new("cargo"),
+            Toolchain::Debian => {
+                let mut c = Command::new("/usr/bin/cargo");
+                c.env("RUSTC_BOOTSTRAP", "1")
+                    .env("RUSTC", "/usr/bin/rustc")
+                    .arg("-Zbuild-std=core");
+                c
+            }
+        };
+        c.env_remove("RUSTFLAGS");
+        c
+    }
+}
+
 pub(crate) fn toolchain() -> Result<Toolchain, String> {
     if let Ok(out) = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -88,24 +107,9 @@ pub(crate) fn toolchain() -> Result<Toolchain, String> {
 
 fn build(tc: &Toolchain, target: &str) -> Result<(), String> {
     let dir = root().join("firmware");
-    let mut cmd = match tc {
-        Toolchain::Rustup => Command::new("cargo"),
-        Toolchain::Debian => {
-            let mut c = Command::new("/usr/bin/cargo");
-            c.env("RUSTC_BOOTSTRAP", "1")
-                .env("RUSTC", "/usr/bin/rustc")
-                .arg("-Zbuild-std=core");
-            c
-        }
-    };
-    // the host's RUSTFLAGS (if any) must not reach the thumb build
-    cmd.current_dir(&dir).env_remove("RUSTFLAGS").args([
-        "build",
-        "--release",
-        "--bins",
-        "--target",
-        target,
-    ]);
+    let mut cmd = tc.cargo();
+    cmd.current_dir(&dir)
+        .args(["build", "--release", "--bins", "--target", target]);
     let st = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !st.success() {
         return Err(format!("firmware build for {target} failed"));
