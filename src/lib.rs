@@ -1,13 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "runtime-dispatch"))]
 extern crate std;
 
 pub mod activation;
+pub mod dispatch;
 pub mod fingerprint;
 mod lanes;
 pub mod nn;

@@ -133,6 +133,9 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
             assert!(c["ratio_to_relu"]["value"].as_f64().unwrap() > 0.0);
         }
         assert_eq!(doc["cost"]["clock"]["unit"], "GHz");
+        let isa = neurokern::dispatch::selected();
+        assert_eq!(doc["cost"]["isa"]["name"], isa.name());
+        assert_eq!(doc["cost"]["isa"]["lanes"], isa.lanes());
     }
     if cmd == "vanish" {
         let s = &doc["vanish"]["chain"]["by_activation"]["sigmoid"]["grad_wrt_y"]["values"];

@@ -55,11 +55,11 @@ const C4: f32 = 0.041_854_993;
 const C5: f32 = 0.007_868_41;
 const C6: f32 = 0.001_912_496_5;
 
-/// `v` limited to `[lo, hi]`; NaN stays NaN (ordered compares are false for NaN).
+/// `v` limited to `[lo, hi]`; NaN stays NaN. Two instructions on every SIMD
+/// body (`minps`, `maxps` in the operand order that passes a NaN through).
 #[inline(always)]
 pub(crate) fn clamp<L: Lane>(v: L, lo: f32, hi: f32) -> L {
-    let v = L::select(v.gt(L::splat(hi)), L::splat(hi), v);
-    L::select(v.lt(L::splat(lo)), L::splat(lo), v)
+    v.min_keep_nan(L::splat(hi)).max_keep_nan(L::splat(lo))
 }
 
 /// `e^z · 2^S`, within about 1 ULP, monotone non-decreasing in `z`; NaN gives

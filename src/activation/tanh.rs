@@ -40,19 +40,19 @@ impl Kernel for Tanh {
     #[inline(always)]
     fn f<L: Lane>(&self, x: L) -> L {
         let a = x.abs();
-        let small = || {
-            let s = a * a;
-            let p = L::splat(P0)
-                + s * (L::splat(P1) + s * (L::splat(P2) + s * (L::splat(P3) + s * L::splat(P4))));
-            a + (a * s) * p
+        let m = a.lt(L::splat(SWITCH));
+        let y = if L::N == 1 {
+            // a scalar lane evaluates only the branch it needs (a
+            // microcontroller saves the exponential for |x| < 0.55)
+            L::select_with(m, || small(a), || large(a))
+        } else {
+            // vectors compute both; direct calls of `#[inline(always)]`
+            // functions, never closures, so that nothing leaves the
+            // `#[target_feature]` block function (a closure did, and ran
+            // without AVX)
+            L::select(m, small(a), large(a))
         };
-        let large = || {
-            let w = exp_scaled::<L, -64>(clamp(a + a, 0.0, 110.0));
-            L::splat(1.0) - L::splat(C + C) / (L::splat(C) + w)
-        };
-        // a scalar lane evaluates only the branch it needs (a microcontroller
-        // saves the exponential for |x| < 0.55); vectors compute both
-        L::select_with(a.lt(L::splat(SWITCH)), small, large).with_sign_of(x)
+        y.with_sign_of(x)
     }
     #[inline(always)]
     fn df<L: Lane>(&self, x: L) -> L {
@@ -64,6 +64,22 @@ impl Kernel for Tanh {
     fn df_from_output<L: Lane>(&self, y: L) -> L {
         (L::splat(1.0) - y) * (L::splat(1.0) + y)
     }
+}
+
+/// tanh(a) for 0 ≤ a < atanh(½): the odd polynomial.
+#[inline(always)]
+fn small<L: Lane>(a: L) -> L {
+    let s = a * a;
+    let p = L::splat(P0)
+        + s * (L::splat(P1) + s * (L::splat(P2) + s * (L::splat(P3) + s * L::splat(P4))));
+    a + (a * s) * p
+}
+
+/// tanh(a) for a ≥ atanh(½) (and NaN): `1 − 2c/(c + e^2a·c)`.
+#[inline(always)]
+fn large<L: Lane>(a: L) -> L {
+    let w = exp_scaled::<L, -64>(clamp(a + a, 0.0, 110.0));
+    L::splat(1.0) - L::splat(C + C) / (L::splat(C) + w)
 }
 
 impl_activation!(Tanh, "Tanh");

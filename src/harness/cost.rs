@@ -262,6 +262,9 @@ pub struct Cell {
 pub struct Cost {
     /// Estimated clock.
     pub ghz: f64,
+    /// The SIMD body the kernels ran on (chosen at run time, see
+    /// [`crate::dispatch`]).
+    pub isa: crate::dispatch::Isa,
     /// Every cell, in subject × size × variant order.
     pub cells: Vec<Cell>,
 }
@@ -291,7 +294,11 @@ pub fn run(quick: bool, progress: &indicatif::ProgressBar) -> Cost {
             }
         }
     }
-    Cost { ghz, cells }
+    Cost {
+        ghz,
+        isa: crate::dispatch::selected(),
+        cells,
+    }
 }
 
 impl Cost {
@@ -307,9 +314,12 @@ impl Cost {
     pub fn text(&self) -> String {
         let mut out = String::new();
         out += &format!(
-            "Clock estimated at {:.2} GHz (dependent integer chain). Medians of repeated passes;\n\
+            "Clock estimated at {:.2} GHz (dependent integer chain). Kernels ran on the {} body\n\
+             ({} lanes, chosen at run time). Medians of repeated passes;\n\
              'x ReLU' is the ratio to this crate's SIMD ReLU at the same size.\n",
-            self.ghz
+            self.ghz,
+            self.isa,
+            self.isa.lanes()
         );
         for &(size, n) in &SIZES {
             out += &format!(
@@ -358,6 +368,7 @@ impl Cost {
             .collect();
         json!({
             "clock": {"value": self.ghz, "unit": "GHz", "method": "dependent shift/xor chain"},
+            "isa": {"name": self.isa.name(), "lanes": self.isa.lanes()},
             "buffers": SIZES.iter().map(|(l, n)| json!({"label": l, "elements": n})).collect::<Vec<_>>(),
             "cells": cells,
         })

@@ -10,6 +10,7 @@
 //!               "simd": [str], "crate_version": str},
 //!   "options": {"command": "cost"|"vanish"|"train"|"all", "quick": bool, "seed": int},
 //!   "cost":   { "clock": {"value", "unit": "GHz", "method"},
+//!               "isa": {"name": "scalar"|"sse2"|"neon"|"avx2"|"avx512", "lanes": int},
 //!               "buffers": [{"label", "elements"}],
 //!               "cells": [{"function", "implementation", "buffer", "elements",
 //!                          "ns_per_element": {"median", "min", "max", "unit"},

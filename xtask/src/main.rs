@@ -7,9 +7,12 @@
 //! * `ffi`: builds the C ABI (`ffi/`), compiles `ffi/tests/c/*.c` with gcc
 //!   (`-std=c99 -Wall -Wextra -Werror`, then with ASan and UBSan) against
 //!   expected values computed here by the Rust crate, and runs them.
+//! * `peers [--quick]`: times the kernels against tract-linalg, `wide`, std
+//!   and libm, as a default and as a native build (`peers/`, not in CI).
 
 mod ffi;
 mod mcu;
+mod peers;
 
 use std::process::ExitCode;
 
@@ -30,9 +33,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("peers") => match peers::run(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xtask peers: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Some("-h" | "--help") | None => {
             println!("usage: cargo xtask mcu    build, run and measure the firmware under QEMU");
             println!("       cargo xtask ffi    build the C ABI, test it with gcc (and sanitizers) and on a Cortex-M4F");
+            println!("       cargo xtask peers  time the kernels against tract, wide, std and libm (default and native builds) [--quick]");
             ExitCode::SUCCESS
         }
         Some(other) => {

@@ -1,19 +1,27 @@
-//! The lane trait: one kernel body for scalar `f32` and `wide::f32x8`.
+//! The lane trait: one kernel body for scalar `f32` and every vector width.
 //!
 //! Every kernel in this crate is written once, generic over [`Lane`]. The
 //! trait exposes only IEEE-754 basic operations (`+ − × ÷`, ordered compares,
-//! select, and integer operations on the bit pattern), so the eight-lane SIMD
-//! body, the scalar tail, a build without AVX and a Cortex-M build (where
-//! `wide` falls back to plain arrays) execute the same rounding sequence and
-//! return the same bits. Fused multiply-add, approximate reciprocals and
-//! `wide`'s own transcendental helpers are deliberately absent.
+//! select, and integer operations on the bit pattern), so every body — the
+//! 4-, 8- and 16-lane vectors ([`V`], chosen at run time by
+//! [`crate::dispatch`]), the scalar `f32` path of a Cortex-M, and
+//! `wide::f32x8` (used by the dense layer) — executes the same rounding
+//! sequence and returns the same bits. Fused multiply-add, approximate
+//! reciprocals and `wide`'s own transcendental helpers are deliberately
+//! absent.
 //!
-//! The module also owns the two loops that apply a kernel to slices (an
-//! eight-lane body plus a scalar tail) and the canonical summation order used
-//! by every dot product in the crate.
+//! The module also owns the loops that apply a kernel to slices
+//! ([`drivers`]) and the canonical summation order used by every dot product
+//! in the crate.
 
 use core::ops::{Add, Div, Mul, Neg, Sub};
 use wide::{f32x8, u32x8};
+
+pub(crate) mod drivers;
+mod vector;
+
+pub(crate) use drivers::{map1, map1_in_place, map2, map2_in_place};
+pub(crate) use vector::V;
 
 /// Number of `f32` lanes in the SIMD body.
 pub(crate) const WIDTH: usize = 8;
@@ -76,6 +84,20 @@ pub(crate) trait Lane:
     fn bits_and(a: Self::Bits, b: Self::Bits) -> Self::Bits;
     fn bits_or(a: Self::Bits, b: Self::Bits) -> Self::Bits;
     fn bits_shl<const S: u32>(a: Self::Bits) -> Self::Bits;
+
+    /// `min(self, hi)` where a NaN `self` stays NaN: `if hi < self { hi } else
+    /// { self }`, the operand order of x86's `minps`, so it is one
+    /// instruction on every SIMD body.
+    #[inline(always)]
+    fn min_keep_nan(self, hi: Self) -> Self {
+        Self::select(hi.lt(self), hi, self)
+    }
+
+    /// `max(self, lo)` where a NaN `self` stays NaN (`maxps`'s operand order).
+    #[inline(always)]
+    fn max_keep_nan(self, lo: Self) -> Self {
+        Self::select(lo.gt(self), lo, self)
+    }
 
     /// |x|, by clearing the sign bit (exact, NaN stays NaN).
     #[inline(always)]
@@ -242,6 +264,32 @@ impl Lane for f32x8 {
     }
 }
 
+/// `[e(0), e(1), e(2), e(3)]`, spelled out: `core::array::from_fn` calls a
+/// closure that LLVM may leave out of line, and an out-of-line call inside a
+/// `#[target_feature]` body loses the wider registers.
+macro_rules! each4 {
+    (|$i:ident| $e:expr) => {
+        [
+            {
+                let $i = 0;
+                $e
+            },
+            {
+                let $i = 1;
+                $e
+            },
+            {
+                let $i = 2;
+                $e
+            },
+            {
+                let $i = 3;
+                $e
+            },
+        ]
+    };
+}
+
 /// Four independent lanes of `L`, operated on side by side.
 ///
 /// Each operation of a kernel on `X4<f32x8>` issues four independent
@@ -258,7 +306,7 @@ macro_rules! x4_binop {
             type Output = Self;
             #[inline(always)]
             fn $m(self, rhs: Self) -> Self {
-                X4(core::array::from_fn(|i| self.0[i].$m(rhs.0[i])))
+                X4(each4!(|i| self.0[i].$m(rhs.0[i])))
             }
         }
     };
@@ -272,7 +320,7 @@ impl<L: Lane> Neg for X4<L> {
     type Output = Self;
     #[inline(always)]
     fn neg(self) -> Self {
-        X4(core::array::from_fn(|i| -self.0[i]))
+        X4(each4!(|i| -self.0[i]))
     }
 }
 
@@ -283,7 +331,7 @@ impl<L: Lane> Lane for X4<L> {
 
     #[inline(always)]
     fn load(s: &[f32]) -> Self {
-        X4(core::array::from_fn(|i| L::load(&s[i * L::N..])))
+        X4(each4!(|i| L::load(&s[i * L::N..])))
     }
     #[inline(always)]
     fn store(self, s: &mut [f32]) {
@@ -298,31 +346,39 @@ impl<L: Lane> Lane for X4<L> {
     }
     #[inline(always)]
     fn lt(self, rhs: Self) -> Self::Mask {
-        core::array::from_fn(|i| self.0[i].lt(rhs.0[i]))
+        each4!(|i| self.0[i].lt(rhs.0[i]))
     }
     #[inline(always)]
     fn le(self, rhs: Self) -> Self::Mask {
-        core::array::from_fn(|i| self.0[i].le(rhs.0[i]))
+        each4!(|i| self.0[i].le(rhs.0[i]))
     }
     #[inline(always)]
     fn gt(self, rhs: Self) -> Self::Mask {
-        core::array::from_fn(|i| self.0[i].gt(rhs.0[i]))
+        each4!(|i| self.0[i].gt(rhs.0[i]))
     }
     #[inline(always)]
     fn is_nan(self) -> Self::Mask {
-        core::array::from_fn(|i| self.0[i].is_nan())
+        each4!(|i| self.0[i].is_nan())
     }
     #[inline(always)]
     fn select(m: Self::Mask, a: Self, b: Self) -> Self {
-        X4(core::array::from_fn(|i| L::select(m[i], a.0[i], b.0[i])))
+        X4(each4!(|i| L::select(m[i], a.0[i], b.0[i])))
+    }
+    #[inline(always)]
+    fn min_keep_nan(self, hi: Self) -> Self {
+        X4(each4!(|i| self.0[i].min_keep_nan(hi.0[i])))
+    }
+    #[inline(always)]
+    fn max_keep_nan(self, lo: Self) -> Self {
+        X4(each4!(|i| self.0[i].max_keep_nan(lo.0[i])))
     }
     #[inline(always)]
     fn to_bits(self) -> Self::Bits {
-        core::array::from_fn(|i| self.0[i].to_bits())
+        each4!(|i| self.0[i].to_bits())
     }
     #[inline(always)]
     fn from_bits(b: Self::Bits) -> Self {
-        X4(core::array::from_fn(|i| L::from_bits(b[i])))
+        X4(each4!(|i| L::from_bits(b[i])))
     }
     #[inline(always)]
     fn bits_splat(v: u32) -> Self::Bits {
@@ -330,19 +386,19 @@ impl<L: Lane> Lane for X4<L> {
     }
     #[inline(always)]
     fn bits_sub(a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        core::array::from_fn(|i| L::bits_sub(a[i], b[i]))
+        each4!(|i| L::bits_sub(a[i], b[i]))
     }
     #[inline(always)]
     fn bits_and(a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        core::array::from_fn(|i| L::bits_and(a[i], b[i]))
+        each4!(|i| L::bits_and(a[i], b[i]))
     }
     #[inline(always)]
     fn bits_or(a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        core::array::from_fn(|i| L::bits_or(a[i], b[i]))
+        each4!(|i| L::bits_or(a[i], b[i]))
     }
     #[inline(always)]
     fn bits_shl<const S: u32>(a: Self::Bits) -> Self::Bits {
-        core::array::from_fn(|i| L::bits_shl::<S>(a[i]))
+        each4!(|i| L::bits_shl::<S>(a[i]))
     }
 }
 
@@ -356,19 +412,6 @@ fn load8(s: &[f32]) -> f32x8 {
 #[inline(always)]
 fn store8(v: f32x8, s: &mut [f32]) {
     s[..WIDTH].copy_from_slice(v.as_array());
-}
-
-/// Elements per iteration of the widest body.
-const BLOCK: usize = 4 * WIDTH;
-
-#[inline(always)]
-fn load32(s: &[f32]) -> X4<f32x8> {
-    X4::load(s)
-}
-
-#[inline(always)]
-fn store32(v: X4<f32x8>, s: &mut [f32]) {
-    v.store(s)
 }
 
 /// A lane-generic function of one input.
@@ -411,117 +454,6 @@ pub(crate) fn check_len_at_least(op: &str, name: &str, len: usize, needed: usize
 #[track_caller]
 fn too_short(op: &str, name: &str, len: usize, needed: usize) -> ! {
     panic!("neurokern::{op}: {name}.len() = {len} but at least {needed} are needed")
-}
-
-/// `y[i] = f(x[i])`: eight lanes at a time, then the scalar tail.
-#[inline(always)]
-pub(crate) fn map1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
-    let n = x.len().min(y.len());
-    let (x, y) = (&x[..n], &mut y[..n]);
-    if !SIMD {
-        for (xi, yi) in x.iter().zip(y.iter_mut()) {
-            *yi = f.apply(*xi);
-        }
-        return;
-    }
-    let mut xb = x.chunks_exact(BLOCK);
-    let mut yb = y.chunks_exact_mut(BLOCK);
-    for (xs, ys) in (&mut xb).zip(&mut yb) {
-        store32(f.apply(load32(xs)), ys);
-    }
-    let mut xc = xb.remainder().chunks_exact(WIDTH);
-    let mut yc = yb.into_remainder().chunks_exact_mut(WIDTH);
-    for (xs, ys) in (&mut xc).zip(&mut yc) {
-        store8(f.apply(load8(xs)), ys);
-    }
-    for (xi, yi) in xc.remainder().iter().zip(yc.into_remainder()) {
-        *yi = f.apply(*xi);
-    }
-}
-
-/// `xy[i] = f(xy[i])` in place.
-#[inline(always)]
-pub(crate) fn map1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
-    if !SIMD {
-        for v in xy.iter_mut() {
-            *v = f.apply(*v);
-        }
-        return;
-    }
-    let mut b = xy.chunks_exact_mut(BLOCK);
-    for s in &mut b {
-        let v = f.apply(load32(s));
-        store32(v, s);
-    }
-    let mut c = b.into_remainder().chunks_exact_mut(WIDTH);
-    for s in &mut c {
-        let v = f.apply(load8(s));
-        store8(v, s);
-    }
-    for v in c.into_remainder() {
-        *v = f.apply(*v);
-    }
-}
-
-/// `out[i] = f(a[i], b[i])`.
-#[inline(always)]
-pub(crate) fn map2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
-    let n = a.len().min(b.len()).min(out.len());
-    let (a, b, out) = (&a[..n], &b[..n], &mut out[..n]);
-    if !SIMD {
-        for ((ai, bi), oi) in a.iter().zip(b).zip(out.iter_mut()) {
-            *oi = f.apply(*ai, *bi);
-        }
-        return;
-    }
-    let mut ab = a.chunks_exact(BLOCK);
-    let mut bb = b.chunks_exact(BLOCK);
-    let mut ob = out.chunks_exact_mut(BLOCK);
-    for ((as_, bs), os) in (&mut ab).zip(&mut bb).zip(&mut ob) {
-        store32(f.apply(load32(as_), load32(bs)), os);
-    }
-    let mut ac = ab.remainder().chunks_exact(WIDTH);
-    let mut bc = bb.remainder().chunks_exact(WIDTH);
-    let mut oc = ob.into_remainder().chunks_exact_mut(WIDTH);
-    for ((as_, bs), os) in (&mut ac).zip(&mut bc).zip(&mut oc) {
-        store8(f.apply(load8(as_), load8(bs)), os);
-    }
-    for ((ai, bi), oi) in ac
-        .remainder()
-        .iter()
-        .zip(bc.remainder())
-        .zip(oc.into_remainder())
-    {
-        *oi = f.apply(*ai, *bi);
-    }
-}
-
-/// `b[i] = f(a[i], b[i])`: the second operand is overwritten with the result.
-#[inline(always)]
-pub(crate) fn map2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &mut b[..n]);
-    if !SIMD {
-        for (ai, bi) in a.iter().zip(b.iter_mut()) {
-            *bi = f.apply(*ai, *bi);
-        }
-        return;
-    }
-    let mut ab = a.chunks_exact(BLOCK);
-    let mut bb = b.chunks_exact_mut(BLOCK);
-    for (as_, bs) in (&mut ab).zip(&mut bb) {
-        let v = f.apply(load32(as_), load32(bs));
-        store32(v, bs);
-    }
-    let mut ac = ab.remainder().chunks_exact(WIDTH);
-    let mut bc = bb.into_remainder().chunks_exact_mut(WIDTH);
-    for (as_, bs) in (&mut ac).zip(&mut bc) {
-        let v = f.apply(load8(as_), load8(bs));
-        store8(v, bs);
-    }
-    for (ai, bi) in ac.remainder().iter().zip(bc.into_remainder()) {
-        *bi = f.apply(*ai, *bi);
-    }
 }
 
 /// Number of partial sums in the canonical reduction order.

@@ -1,0 +1,185 @@
+//! The loops that apply a lane-generic function to slices.
+//!
+//! Two shapes, both performing the same operations per element:
+//!
+//! * **Blocks**: the slice is cut into blocks of `B::N` elements (`B` is four
+//!   vectors side by side, see [`X4`](super::X4)), and the last, partial
+//!   block goes through a zero-padded buffer (the padding's results are
+//!   discarded). [`crate::dispatch`] compiles these loops once per vector
+//!   body, each with its own target features (SSE2, AVX2, AVX-512).
+//! * **Scalar**: one `f32` at a time, for cores without vector registers.
+
+use super::{Lane, Map1, Map2};
+
+/// The largest block any body uses (`X4<V<16>>`, AVX-512).
+pub(crate) const MAX_BLOCK: usize = 64;
+
+/// `y = f(x)` on one block of at most `B::N` elements.
+#[inline(always)]
+fn block1<B: Lane, F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    if !x.is_empty() {
+        let mut buf = [0.0f32; MAX_BLOCK];
+        buf[..x.len()].copy_from_slice(x);
+        f.apply(B::load(&buf)).store(&mut buf);
+        let n = y.len();
+        y.copy_from_slice(&buf[..n]);
+    }
+}
+
+/// `xy = f(xy)` on one block.
+#[inline(always)]
+fn block1_in_place<B: Lane, F: Map1>(f: &F, xy: &mut [f32]) {
+    if !xy.is_empty() {
+        let mut buf = [0.0f32; MAX_BLOCK];
+        let n = xy.len();
+        buf[..n].copy_from_slice(xy);
+        f.apply(B::load(&buf)).store(&mut buf);
+        xy.copy_from_slice(&buf[..n]);
+    }
+}
+
+/// `out = f(a, b)` on one block.
+#[inline(always)]
+fn block2<B: Lane, F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    if !a.is_empty() {
+        let (mut ba, mut bb) = ([0.0f32; MAX_BLOCK], [0.0f32; MAX_BLOCK]);
+        ba[..a.len()].copy_from_slice(a);
+        bb[..b.len()].copy_from_slice(b);
+        f.apply(B::load(&ba), B::load(&bb)).store(&mut ba);
+        let n = out.len();
+        out.copy_from_slice(&ba[..n]);
+    }
+}
+
+/// `b = f(a, b)` on one block.
+#[inline(always)]
+fn block2_in_place<B: Lane, F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    if !a.is_empty() {
+        let (mut ba, mut bb) = ([0.0f32; MAX_BLOCK], [0.0f32; MAX_BLOCK]);
+        let n = b.len();
+        ba[..n].copy_from_slice(a);
+        bb[..n].copy_from_slice(b);
+        f.apply(B::load(&ba), B::load(&bb)).store(&mut ba);
+        b.copy_from_slice(&ba[..n]);
+    }
+}
+
+/// Keeps LLVM's loop vectorizer off a loop whose body is already vector
+/// code: without it, LLVM re-vectorised the block loops across iterations
+/// with gathers and scatters (20× slower on AVX-512). `black_box(())` is an
+/// empty barrier with no run-time cost; if a compiler ignored it, only speed
+/// would change, never a result.
+#[inline(always)]
+fn barrier() {
+    core::hint::black_box(());
+}
+
+/// `y[i] = f(x[i])` over the common length: full blocks of `B`, then the
+/// padded last block.
+#[inline(always)]
+pub(crate) fn run1<B: Lane, F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    let n = x.len().min(y.len());
+    let mut xb = x[..n].chunks_exact(B::N);
+    let mut yb = y[..n].chunks_exact_mut(B::N);
+    for (xs, ys) in (&mut xb).zip(&mut yb) {
+        f.apply(B::load(xs)).store(ys);
+        barrier();
+    }
+    block1::<B, F>(f, xb.remainder(), yb.into_remainder());
+}
+
+/// `xy[i] = f(xy[i])`.
+#[inline(always)]
+pub(crate) fn run1_in_place<B: Lane, F: Map1>(f: &F, xy: &mut [f32]) {
+    let mut b = xy.chunks_exact_mut(B::N);
+    for s in &mut b {
+        let v = f.apply(B::load(s));
+        v.store(s);
+        barrier();
+    }
+    block1_in_place::<B, F>(f, b.into_remainder());
+}
+
+/// `out[i] = f(a[i], b[i])` over the common length.
+#[inline(always)]
+pub(crate) fn run2<B: Lane, F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    let n = a.len().min(b.len()).min(out.len());
+    let mut ab = a[..n].chunks_exact(B::N);
+    let mut bb = b[..n].chunks_exact(B::N);
+    let mut ob = out[..n].chunks_exact_mut(B::N);
+    for ((as_, bs), os) in (&mut ab).zip(&mut bb).zip(&mut ob) {
+        f.apply(B::load(as_), B::load(bs)).store(os);
+        barrier();
+    }
+    block2::<B, F>(f, ab.remainder(), bb.remainder(), ob.into_remainder());
+}
+
+/// `b[i] = f(a[i], b[i])` over the common length.
+#[inline(always)]
+pub(crate) fn run2_in_place<B: Lane, F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    let n = a.len().min(b.len());
+    let mut ab = a[..n].chunks_exact(B::N);
+    let mut bb = b[..n].chunks_exact_mut(B::N);
+    for (as_, bs) in (&mut ab).zip(&mut bb) {
+        let v = f.apply(B::load(as_), B::load(bs));
+        v.store(bs);
+        barrier();
+    }
+    block2_in_place::<B, F>(f, ab.remainder(), bb.into_remainder());
+}
+
+/// `y[i] = f(x[i])`, one `f32` at a time.
+#[inline(always)]
+pub(crate) fn map1_scalar<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    for (xi, yi) in x.iter().zip(y.iter_mut()) {
+        *yi = f.apply(*xi);
+    }
+}
+
+/// `xy[i] = f(xy[i])`, one `f32` at a time.
+#[inline(always)]
+pub(crate) fn map1_in_place_scalar<F: Map1>(f: &F, xy: &mut [f32]) {
+    for v in xy.iter_mut() {
+        *v = f.apply(*v);
+    }
+}
+
+/// `out[i] = f(a[i], b[i])`, one `f32` at a time.
+#[inline(always)]
+pub(crate) fn map2_scalar<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    for ((ai, bi), oi) in a.iter().zip(b).zip(out.iter_mut()) {
+        *oi = f.apply(*ai, *bi);
+    }
+}
+
+/// `b[i] = f(a[i], b[i])`, one `f32` at a time.
+#[inline(always)]
+pub(crate) fn map2_in_place_scalar<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    for (ai, bi) in a.iter().zip(b.iter_mut()) {
+        *bi = f.apply(*ai, *bi);
+    }
+}
+
+/// `y[i] = f(x[i])` on the body [`crate::dispatch`] selects.
+#[inline(always)]
+pub(crate) fn map1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    crate::dispatch::map1(f, x, y)
+}
+
+/// `xy[i] = f(xy[i])` on the selected body.
+#[inline(always)]
+pub(crate) fn map1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
+    crate::dispatch::map1_in_place(f, xy)
+}
+
+/// `out[i] = f(a[i], b[i])` on the selected body.
+#[inline(always)]
+pub(crate) fn map2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    crate::dispatch::map2(f, a, b, out)
+}
+
+/// `b[i] = f(a[i], b[i])` on the selected body.
+#[inline(always)]
+pub(crate) fn map2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    crate::dispatch::map2_in_place(f, a, b)
+}

@@ -1,0 +1,132 @@
+//! Every SIMD body this machine can run (scalar, 128-bit, AVX2, AVX-512)
+//! returns the same bits for every kernel and every form: forward, in place,
+//! derivative from x, from the output, and the fused backward passes. The
+//! bodies are forced one after the other with `dispatch::force`, on a dense
+//! sweep of the f32 bit patterns and on every length 0..=140 (so every
+//! block, step and padded tail is exercised). This is the only test binary
+//! that calls `force`, so no other test can change the body under it.
+
+mod common;
+
+use neurokern::activation::{Act, Activation};
+use neurokern::dispatch::{self, Isa};
+
+const ACTS: [Act; 6] = [
+    Act::Identity,
+    Act::Sigmoid,
+    Act::Tanh,
+    Act::Relu,
+    Act::LeakyRelu(0.01),
+    Act::LeakyRelu(-0.5),
+];
+
+/// Every `STRIDE`-th f32 bit pattern, NaNs and infinities included.
+const STRIDE: u32 = 509;
+
+fn sweep() -> Vec<f32> {
+    (0..=u32::MAX / STRIDE)
+        .map(|i| f32::from_bits(i * STRIDE))
+        .collect()
+}
+
+/// Seven forms of one activation on `x` (and `dy` derived from `x`).
+fn all_forms(act: Act, x: &[f32]) -> Vec<Vec<f32>> {
+    let n = x.len();
+    let dy: Vec<f32> = x.iter().rev().copied().collect();
+    let mut out = Vec::new();
+    let mut y = vec![0.0; n];
+    act.forward(x, &mut y);
+    let mut v = x.to_vec();
+    act.forward_in_place(&mut v);
+    out.push(v);
+    let mut d = vec![0.0; n];
+    act.derivative(x, &mut d);
+    out.push(d.clone());
+    act.derivative_from_output(&y, &mut d);
+    out.push(d.clone());
+    act.backward(x, &dy, &mut d);
+    out.push(d.clone());
+    let mut g = dy.clone();
+    act.backward_in_place(x, &mut g);
+    out.push(g);
+    act.backward_from_output(&y, &dy, &mut d);
+    out.push(d);
+    out.push(y);
+    out
+}
+
+fn assert_same_bits(what: &str, got: &[f32], want: &[f32]) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            common::same(*g, *w),
+            "{what}: element {i}: {g:e} ({:#010x}) vs scalar {w:e} ({:#010x})",
+            g.to_bits(),
+            w.to_bits()
+        );
+    }
+}
+
+fn compare_on(isa: Isa, reference: &[Vec<Vec<f32>>], x: &[f32]) {
+    dispatch::force(Some(isa)).unwrap();
+    assert_eq!(dispatch::selected(), isa);
+    for (act, want) in ACTS.iter().zip(reference) {
+        for (form, (g, w)) in all_forms(*act, x).iter().zip(want).enumerate() {
+            assert_same_bits(&format!("{isa} {} form {form}", act.name()), g, w);
+        }
+    }
+}
+
+#[test]
+fn every_supported_body_returns_the_scalar_bits() {
+    let supported: Vec<Isa> = Isa::ALL
+        .into_iter()
+        .filter(|i| dispatch::is_supported(*i))
+        .collect();
+    assert!(supported.contains(&Isa::Scalar));
+    assert!(supported.contains(&dispatch::detected()));
+    println!(
+        "bodies on this machine: {supported:?}, detected {}",
+        dispatch::detected()
+    );
+
+    let x = sweep();
+    dispatch::force(Some(Isa::Scalar)).unwrap();
+    let reference: Vec<_> = ACTS.iter().map(|a| all_forms(*a, &x)).collect();
+    // every length, so that every block, step and padded tail runs
+    let short: Vec<f32> = common::special_values()
+        .into_iter()
+        .cycle()
+        .take(140 + 7)
+        .collect();
+    let short_ref: Vec<Vec<_>> = (0..=140)
+        .map(|n| {
+            ACTS.iter()
+                .map(|a| all_forms(*a, &short[7..7 + n]))
+                .collect()
+        })
+        .collect();
+    for isa in supported {
+        compare_on(isa, &reference, &x);
+        for n in 0..=140 {
+            compare_on(isa, &short_ref[n], &short[7..7 + n]);
+        }
+    }
+    // a body the machine lacks is refused and changes nothing
+    for isa in Isa::ALL.into_iter().filter(|i| !dispatch::is_supported(*i)) {
+        let before = dispatch::selected();
+        assert_eq!(dispatch::force(Some(isa)), Err(dispatch::Unsupported(isa)));
+        assert_eq!(dispatch::selected(), before);
+    }
+    dispatch::force(None).unwrap();
+    assert_eq!(dispatch::selected(), dispatch::detected());
+}
+
+#[test]
+#[should_panic(expected = "element 3")]
+fn the_comparison_fails_on_one_changed_bit() {
+    let want = [0.5f32, -1.0, 3.0e-40, 0.25];
+    let mut got = want;
+    got[3] = f32::from_bits(got[3].to_bits() ^ 1);
+    assert_same_bits("changed", &got, &want);
+}
