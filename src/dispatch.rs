@@ -127,6 +127,9 @@ impl core::fmt::Display for Unsupported {
 #[cfg(feature = "std")]
 impl std::error::Error for Unsupported {}
 
+// Under Miri (which interprets the code and cannot execute `cpuid`) the
+// compile-time features decide, as in a `no_std` build.
+
 /// Whether this build has vector bodies at all.
 const VECTORS: bool = lanes::SIMD;
 
@@ -231,22 +234,22 @@ mod state {
     }
 }
 
-#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch"))]
+#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri)))]
 fn has_avx2() -> bool {
     std::is_x86_feature_detected!("avx2")
 }
 
-#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch"))]
+#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri)))]
 fn has_avx512() -> bool {
     std::is_x86_feature_detected!("avx512f")
 }
 
-#[cfg(not(all(target_arch = "x86_64", feature = "runtime-dispatch")))]
+#[cfg(not(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri))))]
 fn has_avx2() -> bool {
     cfg!(all(target_arch = "x86_64", target_feature = "avx2"))
 }
 
-#[cfg(not(all(target_arch = "x86_64", feature = "runtime-dispatch")))]
+#[cfg(not(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri))))]
 fn has_avx512() -> bool {
     cfg!(all(target_arch = "x86_64", target_feature = "avx512f"))
 }

@@ -132,7 +132,8 @@ pub fn params<P: ParamSet>(p: &P) -> u64 {
 pub type Xor = mlp![Dense<2, 8>, Dense<8, 1>];
 
 /// Trains XOR from seed 42 with SGD (lr 0.5, full batch, BCE on logits):
-/// calls `report(step, loss)` every `every` steps, returns the network.
+/// calls `report(step, loss)` every `every` steps (`every = 0`: only after
+/// the last step), returns the network.
 pub fn train_xor(steps: u32, every: u32, mut report: impl FnMut(u32, f32)) -> Network<Xor> {
     const XS: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
     const TS: [[f32; 1]; 4] = [[0.0], [1.0], [1.0], [0.0]];
@@ -141,11 +142,17 @@ pub fn train_xor(steps: u32, every: u32, mut report: impl FnMut(u32, f32)) -> Ne
     let mut t = Trainer::<Xor, Sgd>::new(Sgd { lr: 0.5 }, Loss::BceWithLogits);
     for step in 0..steps {
         let loss = t.step(&mut net, &XS, &TS).unwrap_or(f32::NAN);
-        if step % every == 0 || step + 1 == steps {
+        if reports(step, every, steps) {
             report(step, loss);
         }
     }
     net
+}
+
+/// Whether step `step` of `steps` is reported: every `every`-th and the
+/// last (`every = 0` reports only the last; a `%` by zero would panic).
+fn reports(step: u32, every: u32, steps: u32) -> bool {
+    step.checked_rem(every) == Some(0) || step + 1 == steps
 }
 
 /// How many of the four XOR cases `net` gets right.
@@ -175,7 +182,8 @@ pub fn sine_input(x: f32) -> [f32; 1] {
 
 /// Trains the sine network from seed 7 with Adam (lr 0.01), mini-batches of
 /// 16 angles drawn from a fixed generator (targets from `libm::sinf`): calls
-/// `report(step, loss)` every `every` steps, returns the network.
+/// `report(step, loss)` every `every` steps (`every = 0`: only after the
+/// last step), returns the network.
 pub fn train_sine(steps: u32, every: u32, mut report: impl FnMut(u32, f32)) -> Network<Sine> {
     let mut net = Network::<Sine>::new(mlp![
         Dense::new(Act::Tanh),
@@ -193,7 +201,7 @@ pub fn train_sine(steps: u32, every: u32, mut report: impl FnMut(u32, f32)) -> N
             *t = [libm::sinf(a)];
         }
         let loss = t.step(&mut net, &xs, &ts).unwrap_or(f32::NAN);
-        if step % every == 0 || step + 1 == steps {
+        if reports(step, every, steps) {
             report(step, loss);
         }
     }

@@ -4,7 +4,8 @@
 //! bodies are forced one after the other with `dispatch::force`, on a dense
 //! sweep of the f32 bit patterns and on every length 0..=140 (so every
 //! block, step and padded tail is exercised). This is the only test binary
-//! that calls `force`, so no other test can change the body under it.
+//! that calls `force`. Its tests run one at a time (a mutex), so neither can
+//! change the body under the other.
 
 mod common;
 
@@ -77,8 +78,11 @@ fn compare_on(isa: Isa, reference: &[Vec<Vec<f32>>], x: &[f32]) {
     }
 }
 
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn every_supported_body_returns_the_scalar_bits() {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let supported: Vec<Isa> = Isa::ALL
         .into_iter()
         .filter(|i| dispatch::is_supported(*i))
@@ -120,6 +124,37 @@ fn every_supported_body_returns_the_scalar_bits() {
     }
     dispatch::force(None).unwrap();
     assert_eq!(dispatch::selected(), dispatch::detected());
+}
+
+/// A network's forward pass and a whole training run on `isa`, as bits.
+fn network_bits(isa: Isa) -> Vec<u32> {
+    use neurokern::fingerprint as fp;
+    dispatch::force(Some(isa)).unwrap();
+    let xor = fp::train_xor(300, 0, |_, _| {});
+    let sine = fp::train_sine(40, 0, |_, _| {});
+    let mut bits = vec![
+        fp::params(&xor.params) as u32,
+        fp::params(&sine.params) as u32,
+    ];
+    for i in 0..64 {
+        let mut y = [0.0f32];
+        sine.forward(&fp::sine_input(i as f32 * 0.1), &mut y);
+        bits.push(y[0].to_bits());
+    }
+    bits
+}
+
+/// The dense layer's scalar path (what a Cortex-M runs: four register
+/// accumulators, the activation applied once per layer) and its vector
+/// tiles give the same forward passes and the same training runs.
+#[test]
+fn networks_train_to_the_same_bits_on_every_body() {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let scalar = network_bits(Isa::Scalar);
+    for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
+        assert_eq!(network_bits(isa), scalar, "{isa}");
+    }
+    dispatch::force(None).unwrap();
 }
 
 #[test]

@@ -246,3 +246,78 @@ fn random_bytes_and_truncations_never_panic() {
         }
     }
 }
+
+/// Mutations of valid blobs — bit flips, truncations and extensions, edited
+/// shape fields and layer counts, non-finite parameters, odd slopes, each
+/// resealed with a correct CRC half of the time — never panic, and whatever
+/// is accepted reads back into a network that writes the very same bytes.
+#[test]
+fn mutated_blobs_never_panic_and_accepted_ones_round_trip() {
+    let good = blob();
+    let mut rng = SplitMix64::new(2024);
+    let mut accepted = 0;
+    for round in 0..30_000u32 {
+        let mut b = good.to_vec();
+        match round % 7 {
+            0 => {
+                for _ in 0..=(rng.next_u32() % 4) {
+                    let at = rng.next_u32() as usize % b.len();
+                    b[at] ^= 1 << (rng.next_u32() % 8);
+                }
+            }
+            1 => b.truncate(rng.next_u32() as usize % b.len()),
+            2 => b.extend(std::iter::repeat_n(0u8, 1 + rng.next_u32() as usize % 9)),
+            3 => {
+                // a shape field or the layer count
+                let fields = [6usize, 8, 12, 24, 28];
+                let at = fields[rng.next_u32() as usize % fields.len()];
+                let v = [0u32, 1, 2, 3, 5, 7, 65536, 65537, u32::MAX][rng.next_u32() as usize % 9];
+                let w = if at == 6 { 2 } else { 4 };
+                b[at..at + w].copy_from_slice(&v.to_le_bytes()[..w]);
+            }
+            4 => {
+                // a parameter: NaN, ±∞, subnormal, −0, huge
+                let p = 8 + 16 * 2 + 4 * (rng.next_u32() as usize % 32);
+                let v = [
+                    f32::NAN,
+                    f32::INFINITY,
+                    -f32::INFINITY,
+                    1e-45,
+                    -0.0,
+                    f32::MAX,
+                ][rng.next_u32() as usize % 6];
+                b[p..p + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            5 => {
+                // a slope: on the leaky layer (0) or the sigmoid one (1)
+                let at = 8 + 16 * (rng.next_u32() as usize % 2) + 12;
+                let v =
+                    [f32::NAN, -0.5, 0.0, -0.0, 0.25, f32::INFINITY][rng.next_u32() as usize % 6];
+                b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            _ => {
+                // an activation code or a reserved byte
+                let at = 8 + 16 * (rng.next_u32() as usize % 2) + 8 + rng.next_u32() as usize % 4;
+                b[at] = rng.next_u32() as u8;
+            }
+        }
+        if b.len() >= 4 && rng.next_u32() & 1 == 0 {
+            reseal(&mut b);
+        }
+        let parsed = BlobModel::parse(&b);
+        if let Ok(n) = Network::<Net>::from_bytes(&b) {
+            assert!(
+                parsed.is_ok(),
+                "round {round}: typed accepts what BlobModel refuses"
+            );
+            let mut again = vec![0u8; b.len()];
+            assert_eq!(n.to_bytes(&mut again), Ok(b.len()), "round {round}");
+            assert_eq!(again, b, "round {round}: accepted blob does not round-trip");
+            accepted += 1;
+        }
+    }
+    assert!(
+        accepted > 100,
+        "the mutations should leave some blobs valid ({accepted})"
+    );
+}

@@ -89,3 +89,45 @@ fn errors_name_what_is_wrong() {
     ));
     assert_eq!(net, before, "a failed load must not change the network");
 }
+
+/// Like PyTorch's `load_state_dict(strict=True)`, a tensor the network has
+/// no place for is an error naming it; `load_lenient` ignores it.
+#[test]
+fn an_unexpected_tensor_is_an_error_unless_lenient() {
+    use neurokern::nn::safetensors::load_lenient;
+    use safetensors::tensor::{Dtype, TensorView};
+    let mut net = fresh();
+    net.init(Init::XavierNormal, &mut SplitMix64::new(5));
+    let good = save(&net, &["fc1", "fc2"]).unwrap();
+    // the same tensors plus one more
+    let st = safetensors::SafeTensors::deserialize(&good).unwrap();
+    let extra = [0u8; 4];
+    let mut views: Vec<(String, TensorView)> = st
+        .tensors()
+        .into_iter()
+        .map(|(n, v)| {
+            (
+                n,
+                TensorView::new(v.dtype(), v.shape().to_vec(), v.data()).unwrap(),
+            )
+        })
+        .collect();
+    views.push((
+        "fc3.weight".into(),
+        TensorView::new(Dtype::F32, vec![1], &extra).unwrap(),
+    ));
+    let bytes = safetensors::serialize(views, None).unwrap();
+    let mut back = fresh();
+    let before = back;
+    let e = load(&mut back, &bytes, &["fc1", "fc2"]).unwrap_err();
+    assert_eq!(
+        e,
+        SafetensorsError::Unexpected {
+            name: "fc3.weight".into()
+        }
+    );
+    assert!(e.to_string().contains("fc3.weight"));
+    assert_eq!(back, before);
+    load_lenient(&mut back, &bytes, &["fc1", "fc2"]).unwrap();
+    assert_eq!(back, net);
+}

@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-
 /*
  Status codes returned by every function.
  */
@@ -18,25 +17,29 @@ typedef enum nk_status {
    */
   NK_OK = 0,
   /*
-   A required pointer was NULL.
+   A required pointer is NULL.
    */
   NK_ERR_NULL = 1,
   /*
-   A length is wrong: zero where data is needed, too large, or not the model's.
+   A length is too large: n floats would exceed PTRDIFF_MAX bytes.
    */
   NK_ERR_LENGTH = 2,
   /*
-   Buffers overlap where they must not.
+   Buffers overlap where they must not (x == y, in place, is allowed for the kernels).
    */
   NK_ERR_OVERLAP = 3,
   /*
-   The scratch buffer is shorter than `nk_model_scratch_len`.
+   The scratch buffer is shorter than nk_model_scratch_len.
    */
   NK_ERR_SCRATCH = 4,
   /*
-   The model was not initialised by `nk_model_from_bytes`.
+   The model was not initialised by nk_model_from_bytes.
    */
   NK_ERR_MODEL = 5,
+  /*
+   A float pointer is not 4-byte aligned, or nk_model storage is not 8-byte aligned.
+   */
+  NK_ERR_ALIGN = 6,
   /*
    The blob is shorter than its header says.
    */
@@ -46,7 +49,7 @@ typedef enum nk_status {
    */
   NK_ERR_BLOB_TRAILING = 11,
   /*
-   The blob does not start with "NKRN".
+   The blob does not start with NKRN.
    */
   NK_ERR_BLOB_MAGIC = 12,
   /*
@@ -62,7 +65,7 @@ typedef enum nk_status {
    */
   NK_ERR_BLOB_SHAPE = 15,
   /*
-   A layer has an unknown activation code or non-zero reserved bytes.
+   A layer has an unknown activation, an invalid slope (a leaky ReLU's must be finite and >= 0), or non-zero reserved bytes.
    */
   NK_ERR_BLOB_ACTIVATION = 16,
   /*
@@ -78,7 +81,8 @@ typedef enum nk_status {
 /*
  Storage for a model (1280 bytes, 8-aligned), provided by the caller (no heap): fill it with
  `nk_model_from_bytes`. The model borrows the blob, which must stay alive
- and unchanged while the model is used.
+ and unchanged while the model is used. Storage that is not 8-byte aligned
+ (a cast from a `char` buffer, say) gets `NK_ERR_ALIGN` from every function.
  */
 typedef struct nk_model {
   uint64_t _opaque[160];
@@ -89,100 +93,108 @@ extern "C" {
 #endif // __cplusplus
 
 /*
- σ(x) = 1/(1+e^−x) for each element, within 2 ULP.
+ σ(x) = 1/(1+e^−x) for each element, within 2.5 ULP.
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_sigmoid_f32(const float *x, float *y, size_t n);
+nk_status nk_sigmoid_f32(const float *x, float *y, size_t n);
 
 /*
  tanh(x) for each element, within 2 ULP.
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_tanh_f32(const float *x, float *y, size_t n);
+nk_status nk_tanh_f32(const float *x, float *y, size_t n);
 
 /*
  max(x, 0) for each element, exact; ReLU(NaN) = NaN, ReLU(−0) = +0.
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_relu_f32(const float *x, float *y, size_t n);
+nk_status nk_relu_f32(const float *x, float *y, size_t n);
 
 /*
- σ'(x) from the input, within 4 ULP where the result is normal.
+ σ'(x) from the input, within 3 ULP where the result is normal.
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_sigmoid_derivative_f32(const float *x, float *y, size_t n);
+nk_status nk_sigmoid_derivative_f32(const float *x, float *y, size_t n);
 
 /*
- tanh'(x) from the input, within 4 ULP where the result is normal.
+ tanh'(x) from the input, within 3 ULP where the result is normal.
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_tanh_derivative_f32(const float *x, float *y, size_t n);
+nk_status nk_tanh_derivative_f32(const float *x, float *y, size_t n);
 
 /*
  ReLU'(x): 1 for x > 0, 0 otherwise, NaN for NaN.
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_relu_derivative_f32(const float *x, float *y, size_t n);
+nk_status nk_relu_derivative_f32(const float *x, float *y, size_t n);
 
 /*
  σ' from the cached output y = σ(x): y·(1 − y).
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_sigmoid_derivative_from_output_f32(const float *x, float *y, size_t n);
+nk_status nk_sigmoid_derivative_from_output_f32(const float *x, float *y, size_t n);
 
 /*
  tanh' from the cached output y = tanh(x): (1 − y)(1 + y).
 
  `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
- give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
- and returns `NK_OK`.
+ give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+ 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+ `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_tanh_derivative_from_output_f32(const float *x, float *y, size_t n);
+nk_status nk_tanh_derivative_from_output_f32(const float *x, float *y, size_t n);
 
 /*
  Leaky ReLU: x for x ≥ 0, `alpha`·x below, exact. Same buffer rules as
@@ -191,7 +203,7 @@ enum nk_status nk_tanh_derivative_from_output_f32(const float *x, float *y, size
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_leaky_relu_f32(float alpha, const float *x, float *y, size_t n);
+nk_status nk_leaky_relu_f32(float alpha, const float *x, float *y, size_t n);
 
 /*
  Leaky ReLU': 1 for x > 0, `alpha` otherwise, NaN for NaN. Same buffer
@@ -200,7 +212,7 @@ enum nk_status nk_leaky_relu_f32(float alpha, const float *x, float *y, size_t n
  # Safety
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
-enum nk_status nk_leaky_relu_derivative_f32(float alpha, const float *x, float *y, size_t n);
+nk_status nk_leaky_relu_derivative_f32(float alpha, const float *x, float *y, size_t n);
 
 /*
  Validates the blob (`len` bytes at `blob`: magic, version, shapes,
@@ -211,7 +223,7 @@ enum nk_status nk_leaky_relu_derivative_f32(float alpha, const float *x, float *
  `model` must point to writable `nk_model` storage; `blob` to `len`
  readable bytes that stay alive and unchanged while the model is used.
  */
-enum nk_status nk_model_from_bytes(struct nk_model *model, const uint8_t *blob, size_t len);
+nk_status nk_model_from_bytes(struct nk_model *model, const uint8_t *blob, size_t len);
 
 /*
  Writes the number of inputs of the model to `*out`.
@@ -219,7 +231,7 @@ enum nk_status nk_model_from_bytes(struct nk_model *model, const uint8_t *blob, 
  # Safety
  `model` must point to `nk_model` storage and `out` to a writable `size_t`.
  */
-enum nk_status nk_model_input_len(const struct nk_model *model, size_t *out);
+nk_status nk_model_input_len(const struct nk_model *model, size_t *out);
 
 /*
  Writes the number of outputs of the model to `*out`.
@@ -227,7 +239,7 @@ enum nk_status nk_model_input_len(const struct nk_model *model, size_t *out);
  # Safety
  `model` must point to `nk_model` storage and `out` to a writable `size_t`.
  */
-enum nk_status nk_model_output_len(const struct nk_model *model, size_t *out);
+nk_status nk_model_output_len(const struct nk_model *model, size_t *out);
 
 /*
  Writes the number of floats of scratch `nk_model_predict` needs to `*out`.
@@ -235,7 +247,7 @@ enum nk_status nk_model_output_len(const struct nk_model *model, size_t *out);
  # Safety
  `model` must point to `nk_model` storage and `out` to a writable `size_t`.
  */
-enum nk_status nk_model_scratch_len(const struct nk_model *model, size_t *out);
+nk_status nk_model_scratch_len(const struct nk_model *model, size_t *out);
 
 /*
  Inference: `y = f(x)` with `x` of `nk_model_input_len` floats and `y` of
@@ -247,14 +259,15 @@ enum nk_status nk_model_scratch_len(const struct nk_model *model, size_t *out);
  `model` must point to `nk_model` storage; `x`, `y` and `scratch` to that
  many readable / writable floats.
  */
-enum nk_status nk_model_predict(const struct nk_model *model,
-                                const float *x,
-                                float *y,
-                                float *scratch,
-                                size_t scratch_len);
+nk_status nk_model_predict(const struct nk_model *model,
+                           const float *x,
+                           float *y,
+                           float *scratch,
+                           size_t scratch_len);
 
 /*
- A static, NUL-terminated English message for a status code (any `int`).
+ A static, NUL-terminated English message for a status code (any `int`;
+ an unknown code gets "unknown status code").
  */
 const char *nk_status_str(int32_t status);
 

@@ -21,47 +21,15 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     loop {}
 }
 
-/// Status codes returned by every function.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum nk_status {
-    /// Success.
-    NK_OK = 0,
-    /// A required pointer was NULL.
-    NK_ERR_NULL = 1,
-    /// A length is wrong: zero where data is needed, too large, or not the model's.
-    NK_ERR_LENGTH = 2,
-    /// Buffers overlap where they must not.
-    NK_ERR_OVERLAP = 3,
-    /// The scratch buffer is shorter than `nk_model_scratch_len`.
-    NK_ERR_SCRATCH = 4,
-    /// The model was not initialised by `nk_model_from_bytes`.
-    NK_ERR_MODEL = 5,
-    /// The blob is shorter than its header says.
-    NK_ERR_BLOB_TRUNCATED = 10,
-    /// The blob is longer than its header says.
-    NK_ERR_BLOB_TRAILING = 11,
-    /// The blob does not start with "NKRN".
-    NK_ERR_BLOB_MAGIC = 12,
-    /// The blob's format version is not supported.
-    NK_ERR_BLOB_VERSION = 13,
-    /// The blob has no layers or too many.
-    NK_ERR_BLOB_LAYERS = 14,
-    /// A layer has an invalid shape, or does not chain with the previous one.
-    NK_ERR_BLOB_SHAPE = 15,
-    /// A layer has an unknown activation code or non-zero reserved bytes.
-    NK_ERR_BLOB_ACTIVATION = 16,
-    /// The CRC-32 does not match.
-    NK_ERR_BLOB_CHECKSUM = 17,
-    /// A parameter is NaN or infinite.
-    NK_ERR_BLOB_NONFINITE = 18,
-}
+mod status;
+pub use status::{nk_status, Status, STATUSES};
 
 use nk_status::*;
 
 /// Storage for a model (1280 bytes, 8-aligned), provided by the caller (no heap): fill it with
 /// `nk_model_from_bytes`. The model borrows the blob, which must stay alive
-/// and unchanged while the model is used.
+/// and unchanged while the model is used. Storage that is not 8-byte aligned
+/// (a cast from a `char` buffer, say) gets `NK_ERR_ALIGN` from every function.
 #[repr(C)]
 pub struct nk_model {
     _opaque: [u64; 160],
@@ -88,8 +56,11 @@ unsafe fn input<'a>(p: *const f32, n: usize) -> Result<&'a [f32], nk_status> {
     if p.is_null() {
         return Err(NK_ERR_NULL);
     }
-    if n > isize::MAX as usize / 4 || !p.is_aligned() {
+    if n > isize::MAX as usize / 4 {
         return Err(NK_ERR_LENGTH);
+    }
+    if !p.is_aligned() {
+        return Err(NK_ERR_ALIGN);
     }
     // SAFETY: non-null, aligned, and the caller promises `n` readable floats;
     // the size fits in isize.
@@ -105,17 +76,35 @@ unsafe fn output<'a>(p: *mut f32, n: usize) -> Result<&'a mut [f32], nk_status> 
     if p.is_null() {
         return Err(NK_ERR_NULL);
     }
-    if n > isize::MAX as usize / 4 || !p.is_aligned() {
+    if n > isize::MAX as usize / 4 {
         return Err(NK_ERR_LENGTH);
+    }
+    if !p.is_aligned() {
+        return Err(NK_ERR_ALIGN);
     }
     // SAFETY: as for `input`, and the caller guarantees exclusive access.
     Ok(unsafe { core::slice::from_raw_parts_mut(p, n) })
 }
 
+/// Whether `[a, a + 4·an)` and `[b, b + 4·bn)` intersect. Saturating
+/// arithmetic throughout: no length, however large, can overflow (and panic
+/// in a build with overflow checks, which cannot unwind through C).
 fn overlaps(a: *const f32, an: usize, b: *const f32, bn: usize) -> bool {
     let (a0, b0) = (a as usize, b as usize);
-    let (a1, b1) = (a0.saturating_add(4 * an), b0.saturating_add(4 * bn));
+    let (a1, b1) = (
+        a0.saturating_add(an.saturating_mul(4)),
+        b0.saturating_add(bn.saturating_mul(4)),
+    );
     a0 < b1 && b0 < a1
+}
+
+/// `NK_ERR_ALIGN` unless `model` is aligned for the stored model.
+fn check_model_align(model: *const nk_model) -> Result<(), nk_status> {
+    if model.cast::<Stored<'static>>().is_aligned() {
+        Ok(())
+    } else {
+        Err(NK_ERR_ALIGN)
+    }
 }
 
 /// Applies `f` in place, through a 64-float copy buffer (the kernels take
@@ -168,11 +157,12 @@ unsafe fn unary(x: *const f32, y: *mut f32, n: usize, f: impl Fn(&[f32], &mut [f
     }
 }
 
-/// σ(x) = 1/(1+e^−x) for each element, within 2 ULP.
+/// σ(x) = 1/(1+e^−x) for each element, within 2.5 ULP.
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -185,8 +175,9 @@ pub unsafe extern "C" fn nk_sigmoid_f32(x: *const f32, y: *mut f32, n: usize) ->
 /// tanh(x) for each element, within 2 ULP.
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -199,8 +190,9 @@ pub unsafe extern "C" fn nk_tanh_f32(x: *const f32, y: *mut f32, n: usize) -> nk
 /// max(x, 0) for each element, exact; ReLU(NaN) = NaN, ReLU(−0) = +0.
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -210,11 +202,12 @@ pub unsafe extern "C" fn nk_relu_f32(x: *const f32, y: *mut f32, n: usize) -> nk
     unsafe { unary(x, y, n, a::relu) }
 }
 
-/// σ'(x) from the input, within 4 ULP where the result is normal.
+/// σ'(x) from the input, within 3 ULP where the result is normal.
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -228,11 +221,12 @@ pub unsafe extern "C" fn nk_sigmoid_derivative_f32(
     unsafe { unary(x, y, n, a::sigmoid_derivative) }
 }
 
-/// tanh'(x) from the input, within 4 ULP where the result is normal.
+/// tanh'(x) from the input, within 3 ULP where the result is normal.
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -245,8 +239,9 @@ pub unsafe extern "C" fn nk_tanh_derivative_f32(x: *const f32, y: *mut f32, n: u
 /// ReLU'(x): 1 for x > 0, 0 otherwise, NaN for NaN.
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -259,8 +254,9 @@ pub unsafe extern "C" fn nk_relu_derivative_f32(x: *const f32, y: *mut f32, n: u
 /// σ' from the cached output y = σ(x): y·(1 − y).
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -277,8 +273,9 @@ pub unsafe extern "C" fn nk_sigmoid_derivative_from_output_f32(
 /// tanh' from the cached output y = tanh(x): (1 − y)(1 + y).
 ///
 /// `x` and `y` hold `n` floats; `x == y` computes in place; other overlaps
-/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; `n == 0` does nothing
-/// and returns `NK_OK`.
+/// give `NK_ERR_OVERLAP`; NULL gives `NK_ERR_NULL`; a pointer that is not
+/// 4-byte aligned gives `NK_ERR_ALIGN`; `n` above PTRDIFF_MAX / 4 gives
+/// `NK_ERR_LENGTH`; `n == 0` does nothing and returns `NK_OK`.
 ///
 /// # Safety
 /// `x` must point to `n` readable floats and `y` to `n` writable floats.
@@ -334,11 +331,13 @@ fn blob_status(e: BlobError) -> nk_status {
         BlobError::BadShape { .. }
         | BlobError::BrokenChain { .. }
         | BlobError::ShapeMismatch { .. } => NK_ERR_BLOB_SHAPE,
-        BlobError::UnknownActivation { .. } | BlobError::ReservedNotZero { .. } => {
-            NK_ERR_BLOB_ACTIVATION
-        }
+        BlobError::UnknownActivation { .. }
+        | BlobError::ReservedNotZero { .. }
+        | BlobError::BadSlope { .. } => NK_ERR_BLOB_ACTIVATION,
         BlobError::Checksum { .. } => NK_ERR_BLOB_CHECKSUM,
         BlobError::NonFiniteParameter { .. } => NK_ERR_BLOB_NONFINITE,
+        // a variant added later: the blob is refused all the same
+        _ => NK_ERR_BLOB_ACTIVATION,
     }
 }
 
@@ -357,6 +356,9 @@ pub unsafe extern "C" fn nk_model_from_bytes(
 ) -> nk_status {
     if model.is_null() || blob.is_null() {
         return NK_ERR_NULL;
+    }
+    if let Err(e) = check_model_align(model) {
+        return e;
     }
     if len > isize::MAX as usize {
         return NK_ERR_LENGTH;
@@ -391,6 +393,7 @@ unsafe fn stored<'a>(model: *const nk_model) -> Result<&'a BlobModel<'static>, n
     if model.is_null() {
         return Err(NK_ERR_NULL);
     }
+    check_model_align(model)?;
     // SAFETY: readable storage laid out for `Stored` (contract, const
     // assertions); only the plain `u64` tag is read, never the rest.
     if unsafe { core::ptr::addr_of!((*(model as *const Stored<'static>)).magic).read() }
@@ -483,6 +486,10 @@ pub unsafe extern "C" fn nk_model_predict(
         return NK_ERR_NULL;
     }
     let (ni, no) = (m.input_len(), m.output_len());
+    // every length is checked before any arithmetic on it
+    if scratch_len > isize::MAX as usize / 4 {
+        return NK_ERR_LENGTH;
+    }
     if scratch_len < m.scratch_len() {
         return NK_ERR_SCRATCH;
     }
@@ -504,26 +511,12 @@ pub unsafe extern "C" fn nk_model_predict(
     }
 }
 
-/// A static, NUL-terminated English message for a status code (any `int`).
+/// A static, NUL-terminated English message for a status code (any `int`;
+/// an unknown code gets "unknown status code").
 #[no_mangle]
 pub extern "C" fn nk_status_str(status: i32) -> *const c_char {
-    let s: &'static [u8] = match status {
-        0 => b"ok\0",
-        1 => b"a required pointer is NULL\0",
-        2 => b"a length is wrong (too large, or not the model's)\0",
-        3 => b"buffers overlap where they must not\0",
-        4 => b"the scratch buffer is shorter than nk_model_scratch_len\0",
-        5 => b"the model was not initialised by nk_model_from_bytes\0",
-        10 => b"blob truncated: shorter than its header says\0",
-        11 => b"blob has trailing bytes after its checksum\0",
-        12 => b"not a neurokern blob (magic is not NKRN)\0",
-        13 => b"unsupported blob version\0",
-        14 => b"blob has no layers or too many\0",
-        15 => b"blob layer shapes are invalid or do not chain\0",
-        16 => b"blob has an unknown activation or non-zero reserved bytes\0",
-        17 => b"blob checksum mismatch\0",
-        18 => b"blob holds a NaN or infinite parameter\0",
-        _ => b"unknown status code\0",
-    };
-    s.as_ptr().cast()
+    status::message_c(status)
+        .unwrap_or(b"Unknown status code.\0")
+        .as_ptr()
+        .cast()
 }

@@ -1,11 +1,31 @@
-//! The checked-in C header is what cbindgen generates from the source now.
-//! Regenerate with `NK_BLESS=1 cargo test -p neurokern-ffi --test header`.
+//! The checked-in C header is what cbindgen generates from the source now,
+//! with the `nk_status` enum generated from `STATUSES` (the one list the
+//! Rust enum and `nk_status_str` come from too; cbindgen cannot see an enum
+//! made by a macro). Regenerate with
+//! `NK_BLESS=1 cargo test -p neurokern-ffi --test header`.
 
-#[test]
-fn header_is_current() {
+use neurokern_ffi::STATUSES;
+
+/// The C enum, in cbindgen's style.
+fn status_enum() -> String {
+    let mut s = String::from(
+        "/*\n Status codes returned by every function.\n */\ntypedef enum nk_status {\n",
+    );
+    for st in STATUSES {
+        s += &format!(
+            "  /*\n   {}\n   */\n  {} = {},\n",
+            st.message, st.name, st.code
+        );
+    }
+    s += "} nk_status;";
+    s
+}
+
+fn generate() -> Vec<u8> {
     let dir = env!("CARGO_MANIFEST_DIR");
-    let config =
+    let mut config =
         cbindgen::Config::from_file(format!("{dir}/cbindgen.toml")).expect("cbindgen.toml");
+    config.after_includes = Some(status_enum());
     let mut generated = Vec::new();
     cbindgen::Builder::new()
         .with_crate(dir)
@@ -13,6 +33,13 @@ fn header_is_current() {
         .generate()
         .expect("cbindgen generates the header")
         .write(&mut generated);
+    generated
+}
+
+#[test]
+fn header_is_current() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let generated = generate();
     let path = format!("{dir}/include/neurokern.h");
     if std::env::var("NK_BLESS").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &generated).unwrap();
@@ -22,4 +49,35 @@ fn header_is_current() {
         current == generated,
         "ffi/include/neurokern.h is out of date: run `NK_BLESS=1 cargo test -p neurokern-ffi --test header`"
     );
+}
+
+#[test]
+fn every_status_is_in_the_header_with_its_value_and_message() {
+    let header = String::from_utf8(generate()).unwrap();
+    for st in STATUSES {
+        assert!(
+            header.contains(&format!("  {} = {},\n", st.name, st.code)),
+            "{}",
+            st.name
+        );
+        assert!(header.contains(st.message), "{}", st.name);
+        let msg = neurokern_ffi::nk_status_str(st.code);
+        // SAFETY: nk_status_str returns a static NUL-terminated string.
+        let msg = unsafe { std::ffi::CStr::from_ptr(msg) }.to_str().unwrap();
+        assert_eq!(msg, st.message);
+    }
+    // values are distinct
+    let mut codes: Vec<i32> = STATUSES.iter().map(|s| s.code).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), STATUSES.len());
+}
+
+#[test]
+fn the_header_check_fails_on_a_changed_header() {
+    let generated = generate();
+    let mut changed = generated.clone();
+    let at = changed.windows(6).position(|w| w == b"= 18,\n").unwrap();
+    changed[at + 3] = b'9';
+    assert_ne!(changed, generated);
 }

@@ -5,14 +5,17 @@
 pub struct Bound {
     /// The flat function the row is about.
     pub function: &'static str,
-    /// Maximum error in ULP against the correctly rounded result.
+    /// Maximum error in ULP of the exact result (fractional: a correctly
+    /// rounded function has 0.5).
     pub max_ulp: f32,
     /// Where the bound holds.
     pub domain: &'static str,
 }
 
-/// Maximum error of each function, in ULP of the correctly rounded result
-/// (ULP = |y − f(x)| / 2^(e−23) with 2^e ≤ |f(x)| < 2^(e+1), floor 2^−149).
+/// Maximum error of each function against the exact value f(x), in
+/// fractional ULP: |y − f(x)| / 2^(e−23) with 2^e ≤ |f(x)| < 2^(e+1), floor
+/// 2^−149 — the measure libm and CORE-MATH report (a correctly rounded
+/// function scores 0.5, an exact one 0).
 ///
 /// `tests/accuracy.rs` measures every row on a strided sweep of all f32 bit
 /// patterns (all 2^32 with `NEUROKERN_EXHAUSTIVE=1`) and fails if a measured
@@ -20,12 +23,12 @@ pub struct Bound {
 ///
 /// ```
 /// let row = neurokern::activation::ACCURACY.iter().find(|b| b.function == "sigmoid").unwrap();
-/// assert_eq!(row.max_ulp, 2.0);
+/// assert_eq!(row.max_ulp, 2.5);
 /// ```
 pub const ACCURACY: &[Bound] = &[
     Bound {
         function: "sigmoid",
-        max_ulp: 2.0,
+        max_ulp: 2.5,
         domain: "all f32",
     },
     Bound {
@@ -35,12 +38,12 @@ pub const ACCURACY: &[Bound] = &[
     },
     Bound {
         function: "sigmoid_derivative",
-        max_ulp: 4.0,
+        max_ulp: 3.0,
         domain: "result ≥ 2^−126",
     },
     Bound {
         function: "tanh_derivative",
-        max_ulp: 4.0,
+        max_ulp: 3.0,
         domain: "result ≥ 2^−126",
     },
     Bound {
@@ -60,8 +63,8 @@ pub const ACCURACY: &[Bound] = &[
     },
     Bound {
         function: "leaky_relu",
-        max_ulp: 0.0,
-        domain: "all f32",
+        max_ulp: 0.5,
+        domain: "all f32 (α·x correctly rounded)",
     },
     Bound {
         function: "relu_derivative",

@@ -45,8 +45,8 @@ impl Kernel for Sigmoid {
 
 impl_activation!(Sigmoid, "Sigmoid");
 
-/// σ(x) = 1 / (1 + e^−x) for every element, within 2 ULP of the correctly
-/// rounded result for every f32 input.
+/// σ(x) = 1 / (1 + e^−x) for every element, within 2.5 ULP of the exact
+/// result for every f32 input.
 ///
 /// # Panics
 ///
@@ -67,7 +67,7 @@ pub fn sigmoid(x: &[f32], y: &mut [f32]) {
     kernel::forward(Sigmoid, "sigmoid", x, y)
 }
 
-/// σ in place, within 2 ULP: `xy[i] = σ(xy[i])`.
+/// σ in place, within 2.5 ULP: `xy[i] = σ(xy[i])`.
 ///
 /// ```
 /// let mut v = [0.0f32, f32::NEG_INFINITY];
@@ -78,7 +78,7 @@ pub fn sigmoid_in_place(xy: &mut [f32]) {
     kernel::forward_in_place(Sigmoid, xy)
 }
 
-/// σ(x) for one value, within 2 ULP; the same bits as [`sigmoid`].
+/// σ(x) for one value, within 2.5 ULP; the same bits as [`sigmoid`].
 ///
 /// ```
 /// assert_eq!(neurokern::activation::sigmoid_scalar(0.0), 0.5);
@@ -87,7 +87,7 @@ pub fn sigmoid_scalar(x: f32) -> f32 {
     Sigmoid.f(x)
 }
 
-/// σ'(x) = σ(x)(1 − σ(x)) from the input, within 4 ULP wherever σ'(x) ≥ 2^−126
+/// σ'(x) = σ(x)(1 − σ(x)) from the input, within 3 ULP wherever σ'(x) ≥ 2^−126
 /// and accurate into the subnormal range beyond (it reaches 0 only where the
 /// true value rounds to 0, near |x| = 103.3).
 ///

@@ -84,7 +84,7 @@ fn large<L: Lane>(a: L) -> L {
 
 impl_activation!(Tanh, "Tanh");
 
-/// tanh(x) for every element, within 2 ULP of the correctly rounded result
+/// tanh(x) for every element, within 2 ULP of the exact result
 /// for every f32 input; odd bit for bit.
 ///
 /// # Panics
@@ -126,7 +126,7 @@ pub fn tanh_scalar(x: f32) -> f32 {
     Tanh.f(x)
 }
 
-/// tanh'(x) = 1 − tanh²(x) from the input, within 4 ULP wherever the result is
+/// tanh'(x) = 1 − tanh²(x) from the input, within 3 ULP wherever the result is
 /// ≥ 2^−126, and accurate into the subnormal range beyond.
 ///
 /// # Panics

@@ -42,31 +42,21 @@ impl<P: ParamSet, Q: ParamSet> ParamSet for (P, Q) {
     const LEN: usize = P::LEN + Q::LEN;
     const ZERO: Self = (P::ZERO, Q::ZERO);
 
-    fn for_each(&self, f: &mut impl FnMut(&[f32])) {
-        self.0.for_each(f);
-        self.1.for_each(f);
+    const SEGMENTS: usize = P::SEGMENTS + Q::SEGMENTS;
+
+    fn segment(&self, i: usize) -> &[f32] {
+        if i < P::SEGMENTS {
+            self.0.segment(i)
+        } else {
+            self.1.segment(i - P::SEGMENTS)
+        }
     }
-    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32])) {
-        self.0.for_each_mut(f);
-        self.1.for_each_mut(f);
-    }
-    fn zip2(&mut self, o: &Self, f: &mut impl FnMut(&mut [f32], &[f32])) {
-        self.0.zip2(&o.0, f);
-        self.1.zip2(&o.1, f);
-    }
-    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32])) {
-        self.0.zip3(&g.0, &mut m.0, f);
-        self.1.zip3(&g.1, &mut m.1, f);
-    }
-    fn zip4(
-        &mut self,
-        g: &Self,
-        m: &mut Self,
-        v: &mut Self,
-        f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32], &mut [f32]),
-    ) {
-        self.0.zip4(&g.0, &mut m.0, &mut v.0, f);
-        self.1.zip4(&g.1, &mut m.1, &mut v.1, f);
+    fn segment_mut(&mut self, i: usize) -> &mut [f32] {
+        if i < P::SEGMENTS {
+            self.0.segment_mut(i)
+        } else {
+            self.1.segment_mut(i - P::SEGMENTS)
+        }
     }
 }
 

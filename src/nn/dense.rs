@@ -39,41 +39,28 @@ impl<const IN: usize, const OUT: usize> ParamSet for DenseParams<IN, OUT> {
     const LEN: usize = IN * OUT + OUT;
     const ZERO: Self = Self::ZERO;
 
-    fn for_each(&self, f: &mut impl FnMut(&[f32])) {
-        f(self.w.as_flattened());
-        f(&self.b);
+    const SEGMENTS: usize = 2;
+
+    fn segment(&self, i: usize) -> &[f32] {
+        match i {
+            0 => self.w.as_flattened(),
+            1 => &self.b,
+            _ => segment_out_of_range(i, 2),
+        }
     }
-    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32])) {
-        f(self.w.as_flattened_mut());
-        f(&mut self.b);
+    fn segment_mut(&mut self, i: usize) -> &mut [f32] {
+        match i {
+            0 => self.w.as_flattened_mut(),
+            1 => &mut self.b,
+            _ => segment_out_of_range(i, 2),
+        }
     }
-    fn zip2(&mut self, o: &Self, f: &mut impl FnMut(&mut [f32], &[f32])) {
-        f(self.w.as_flattened_mut(), o.w.as_flattened());
-        f(&mut self.b, &o.b);
-    }
-    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32])) {
-        f(
-            self.w.as_flattened_mut(),
-            g.w.as_flattened(),
-            m.w.as_flattened_mut(),
-        );
-        f(&mut self.b, &g.b, &mut m.b);
-    }
-    fn zip4(
-        &mut self,
-        g: &Self,
-        m: &mut Self,
-        v: &mut Self,
-        f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32], &mut [f32]),
-    ) {
-        f(
-            self.w.as_flattened_mut(),
-            g.w.as_flattened(),
-            m.w.as_flattened_mut(),
-            v.w.as_flattened_mut(),
-        );
-        f(&mut self.b, &g.b, &mut m.b, &mut v.b);
-    }
+}
+
+#[cold]
+#[track_caller]
+pub(crate) fn segment_out_of_range(i: usize, n: usize) -> ! {
+    panic!("neurokern::ParamSet::segment: index {i} but the set has {n} segments")
 }
 
 /// A fully connected layer `y = φ(Wx + b)` from `[f32; IN]` to `[f32; OUT]`:
@@ -165,6 +152,15 @@ fn affine4<const IN: usize, const OUT: usize>(
     z[3] = a3 + b[3];
 }
 
+/// Whether the dense layer uses its vector tiles: the target has vector
+/// registers and the kernels' body has not been forced to scalar
+/// ([`crate::dispatch::force`]), which the tests do to run the
+/// microcontroller path on the host. On a Cortex-M this is a constant.
+#[inline(always)]
+fn vectors() -> bool {
+    lanes::SIMD && crate::dispatch::selected() != crate::dispatch::Isa::Scalar
+}
+
 /// `y = φ(Wx + b)` for all outputs: tiles of up to 64 outputs (eight
 /// `f32x8` accumulators), then single outputs, with φ applied in registers
 /// before the store. Every tile shape performs, per output, the same
@@ -177,14 +173,15 @@ fn affine_act<K: Kernel, const IN: usize, const OUT: usize>(
     z: &mut [f32; OUT],
 ) {
     let mut o = 0;
-    if !lanes::SIMD {
+    let simd = vectors();
+    if !simd {
         // no vector registers: four scalar accumulators share each x[i]
         while o + 4 <= OUT {
             affine4(p, x, o, z);
             o += 4;
         }
     }
-    while lanes::SIMD && o + 8 <= OUT {
+    while simd && o + 8 <= OUT {
         let blocks = (OUT - o) / 8;
         match blocks {
             1 => affine_tile::<K, f32x8, 1, IN, OUT>(k, p, x, o, z),
@@ -211,7 +208,7 @@ pub(crate) fn dense_forward<const IN: usize, const OUT: usize>(
     x: &[f32; IN],
     y: &mut [f32; OUT],
 ) {
-    if !lanes::SIMD {
+    if !vectors() {
         // Without vector registers, fusing φ into every tile shape would
         // inline a copy of the kernel per tile and per layer: flash for
         // nothing. Apply it once over the outputs instead (same operations).

@@ -47,6 +47,7 @@ const CRC: usize = 4;
 
 /// What is wrong with a blob (or a buffer to write one into).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BlobError {
     /// The blob ends before the `needed` bytes its header implies.
     Truncated {
@@ -106,6 +107,16 @@ pub enum BlobError {
     ReservedNotZero {
         /// Layer index.
         layer: usize,
+    },
+    /// A leaky ReLU slope that is NaN, infinite or negative (negative slopes
+    /// cannot be trained: the output's sign no longer tells the input's), or
+    /// a non-zero slope on a layer whose activation has none (reading and
+    /// writing it again would change the bytes).
+    BadSlope {
+        /// Layer index.
+        layer: usize,
+        /// The slope's bits, as stored (a NaN keeps its payload here).
+        bits: u32,
     },
     /// The CRC-32 does not match the contents.
     Checksum {
@@ -187,6 +198,12 @@ impl fmt::Display for BlobError {
                 write!(f, "layer {layer} has unknown activation code {code}")
             }
             ReservedNotZero { layer } => write!(f, "layer {layer} has non-zero reserved bytes"),
+            BadSlope { layer, bits } => write!(
+                f,
+                "layer {layer} has slope {} ({bits:#010x}): a leaky ReLU's must be finite and ≥ 0, \
+                 every other activation's must be 0",
+                f32::from_bits(bits)
+            ),
             Checksum { stored, computed } => {
                 write!(
                     f,
@@ -398,8 +415,19 @@ impl<'a> BlobModel<'a> {
             if bytes[at + 9..at + 12] != [0, 0, 0] {
                 return Err(BlobError::ReservedNotZero { layer });
             }
-            let act = Act::from_code(code, f32_at(bytes, at + 12))
-                .ok_or(BlobError::UnknownActivation { layer, code })?;
+            let alpha = f32_at(bytes, at + 12);
+            let act =
+                Act::from_code(code, alpha).ok_or(BlobError::UnknownActivation { layer, code })?;
+            let slope_ok = match act {
+                Act::LeakyRelu(a) => a.is_finite() && a >= 0.0,
+                _ => alpha.to_bits() == 0,
+            };
+            if !slope_ok {
+                return Err(BlobError::BadSlope {
+                    layer,
+                    bits: alpha.to_bits(),
+                });
+            }
             let (fi, fo) = (fan_in as usize, fan_out as usize);
             // at most 32 layers of 2^16·(2^16+1) floats: fits in u64, checked anyway
             let count = fi.checked_mul(fo).and_then(|w| w.checked_add(fo));
@@ -547,9 +575,25 @@ impl<L: Layer> Network<L> {
     /// Writes the blob into `buf` and returns its length
     /// ([`Network::BLOB_BYTES`]).
     ///
+    /// The written blob is then validated exactly as [`Network::from_bytes`]
+    /// validates it, so this never returns `Ok` for a blob the crate would
+    /// refuse to read.
+    ///
     /// # Errors
     ///
-    /// [`BlobError::BufferTooSmall`] when `buf` is shorter than the blob.
+    /// [`BlobError::BufferTooSmall`] when `buf` is shorter than the blob;
+    /// otherwise what reading it back would report: [`BlobError::LayerCount`]
+    /// for more than [`MAX_LAYERS`] layers, [`BlobError::BadShape`] for a
+    /// layer with no inputs or outputs or wider than [`MAX_WIDTH`],
+    /// [`BlobError::BadSlope`], [`BlobError::NonFiniteParameter`].
+    ///
+    /// ```
+    /// use neurokern::{mlp, nn::{io::BlobError, Dense, Layer, Network, Repeat}};
+    /// type Deep = mlp![Dense<1, 2>, Repeat<2, 40>, Dense<2, 1>]; // 42 layers
+    /// let net = Network::<Deep>::new(Deep::DEFAULT);
+    /// let mut buf = vec![0u8; Network::<Deep>::BLOB_BYTES];
+    /// assert_eq!(net.to_bytes(&mut buf), Err(BlobError::LayerCount { found: 42 }));
+    /// ```
     pub fn to_bytes(&self, buf: &mut [u8]) -> Result<usize, BlobError> {
         let needed = Self::BLOB_BYTES;
         if buf.len() < needed {
@@ -578,6 +622,11 @@ impl<L: Layer> Network<L> {
         });
         let crc = crc32(&buf[..at]);
         buf[at..at + 4].copy_from_slice(&crc.to_le_bytes());
+        if L::DEPTH > usize::from(u16::MAX) {
+            // the u16 count above wrapped; parsing would misreport it
+            return Err(BlobError::LayerCount { found: L::DEPTH });
+        }
+        BlobModel::parse(buf)?;
         Ok(needed)
     }
 

@@ -65,7 +65,10 @@ impl Loss {
                 let log_s = libm::logf(s);
                 let (mut loss, mut t_sum) = (0.0f32, 0.0f32);
                 for ((z, ti), di) in y.iter().zip(t).zip(dy.iter_mut()) {
-                    loss += ti * (log_s + m - z);
+                    // log s + (m − z), not (log s + m) − z: m − z is exact
+                    // for nearby logits, and adding m first would round
+                    // log s to the ulp of m (1e−3 at logits near −1e4)
+                    loss += ti * (log_s + (m - z));
                     t_sum += ti;
                     *di /= s;
                 }

@@ -89,15 +89,46 @@ pub trait ParamSet: Sized {
     const LEN: usize;
     /// All zeros (for gradients and moments in `static`s).
     const ZERO: Self;
+    /// Number of contiguous segments (two per dense layer: weights, biases).
+    const SEGMENTS: usize;
+
+    /// Segment `i` (`i < SEGMENTS`), in canonical order.
+    ///
+    /// # Panics
+    ///
+    /// When `i >= Self::SEGMENTS`.
+    fn segment(&self, i: usize) -> &[f32];
+    /// Segment `i`, mutably.
+    ///
+    /// # Panics
+    ///
+    /// When `i >= Self::SEGMENTS`.
+    fn segment_mut(&mut self, i: usize) -> &mut [f32];
 
     /// Calls `f` on each segment in order.
-    fn for_each(&self, f: &mut impl FnMut(&[f32]));
+    fn for_each(&self, f: &mut impl FnMut(&[f32])) {
+        for i in 0..Self::SEGMENTS {
+            f(self.segment(i));
+        }
+    }
     /// Calls `f` on each segment in order, mutably.
-    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32]));
+    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32])) {
+        for i in 0..Self::SEGMENTS {
+            f(self.segment_mut(i));
+        }
+    }
     /// Walks `self` and `other` together, segment by segment.
-    fn zip2(&mut self, other: &Self, f: &mut impl FnMut(&mut [f32], &[f32]));
+    fn zip2(&mut self, other: &Self, f: &mut impl FnMut(&mut [f32], &[f32])) {
+        for i in 0..Self::SEGMENTS {
+            f(self.segment_mut(i), other.segment(i));
+        }
+    }
     /// Walks `self`, `g` and `m` together.
-    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32]));
+    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32])) {
+        for i in 0..Self::SEGMENTS {
+            f(self.segment_mut(i), g.segment(i), m.segment_mut(i));
+        }
+    }
     /// Walks `self`, `g`, `m` and `v` together.
     fn zip4(
         &mut self,
@@ -105,7 +136,16 @@ pub trait ParamSet: Sized {
         m: &mut Self,
         v: &mut Self,
         f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32], &mut [f32]),
-    );
+    ) {
+        for i in 0..Self::SEGMENTS {
+            f(
+                self.segment_mut(i),
+                g.segment(i),
+                m.segment_mut(i),
+                v.segment_mut(i),
+            );
+        }
+    }
 
     /// Sets every scalar to zero.
     fn fill_zero(&mut self) {

@@ -38,32 +38,19 @@ impl<P: ParamSet, const D: usize> ParamSet for [P; D] {
     const LEN: usize = P::LEN * D;
     const ZERO: Self = [P::ZERO; D];
 
-    fn for_each(&self, f: &mut impl FnMut(&[f32])) {
-        self.iter().for_each(|p| p.for_each(f));
-    }
-    fn for_each_mut(&mut self, f: &mut impl FnMut(&mut [f32])) {
-        self.iter_mut().for_each(|p| p.for_each_mut(f));
-    }
-    fn zip2(&mut self, o: &Self, f: &mut impl FnMut(&mut [f32], &[f32])) {
-        for (p, q) in self.iter_mut().zip(o) {
-            p.zip2(q, f);
+    const SEGMENTS: usize = P::SEGMENTS * D;
+
+    fn segment(&self, i: usize) -> &[f32] {
+        if i >= Self::SEGMENTS {
+            super::dense::segment_out_of_range(i, Self::SEGMENTS);
         }
+        self[i / P::SEGMENTS].segment(i % P::SEGMENTS)
     }
-    fn zip3(&mut self, g: &Self, m: &mut Self, f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32])) {
-        for ((p, g), m) in self.iter_mut().zip(g).zip(m.iter_mut()) {
-            p.zip3(g, m, f);
+    fn segment_mut(&mut self, i: usize) -> &mut [f32] {
+        if i >= Self::SEGMENTS {
+            super::dense::segment_out_of_range(i, Self::SEGMENTS);
         }
-    }
-    fn zip4(
-        &mut self,
-        g: &Self,
-        m: &mut Self,
-        v: &mut Self,
-        f: &mut impl FnMut(&mut [f32], &[f32], &mut [f32], &mut [f32]),
-    ) {
-        for (((p, g), m), v) in self.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-            p.zip4(g, m, v, f);
-        }
+        self[i / P::SEGMENTS].segment_mut(i % P::SEGMENTS)
     }
 }
 

@@ -64,6 +64,12 @@ pub enum SafetensorsError {
         /// Its name.
         name: String,
     },
+    /// The file holds a tensor the network has no place for (like PyTorch's
+    /// `load_state_dict(strict=True)`; [`load_lenient`] ignores it).
+    Unexpected {
+        /// Its name.
+        name: String,
+    },
     /// The bytes are not a valid safetensors file (the parser's message).
     Format(String),
 }
@@ -92,6 +98,10 @@ impl fmt::Display for SafetensorsError {
                 write!(f, "tensor {name:?} is {found}; only F32 is supported")
             }
             Self::NonFinite { name } => write!(f, "tensor {name:?} holds NaN or infinity"),
+            Self::Unexpected { name } => write!(
+                f,
+                "tensor {name:?} has no place in the network (strict loading; load_lenient ignores it)"
+            ),
             Self::Format(m) => write!(f, "not a safetensors file: {m}"),
         }
     }
@@ -154,16 +164,43 @@ pub fn save<L: Layer>(net: &Network<L>, names: &[&str]) -> Result<Vec<u8>, Safet
 }
 
 /// Loads weights saved with PyTorch conventions into `net` (its activations
-/// are kept). On error `net` is unchanged.
+/// are kept), strictly: every tensor in the file must be one the network
+/// reads, like PyTorch's `load_state_dict(strict=True)`. On error `net` is
+/// unchanged.
 ///
 /// # Errors
 ///
-/// Any [`SafetensorsError`]: wrong number of names, a missing tensor, a
-/// wrong shape or dtype, non-finite values, or malformed bytes.
+/// Any [`SafetensorsError`]: wrong number of names, a missing tensor, then
+/// an unexpected one ([`SafetensorsError::Unexpected`], the first in name
+/// order), a wrong shape or dtype, non-finite values, or malformed bytes.
 pub fn load<L: Layer>(
     net: &mut Network<L>,
     bytes: &[u8],
     names: &[&str],
+) -> Result<(), SafetensorsError> {
+    load_with(net, bytes, names, true)
+}
+
+/// [`load`] without the strict check: tensors the network does not read
+/// are ignored (`load_state_dict(strict=False)`, except that a missing
+/// tensor is still an error).
+///
+/// # Errors
+///
+/// As [`load`], but never [`SafetensorsError::Unexpected`].
+pub fn load_lenient<L: Layer>(
+    net: &mut Network<L>,
+    bytes: &[u8],
+    names: &[&str],
+) -> Result<(), SafetensorsError> {
+    load_with(net, bytes, names, false)
+}
+
+fn load_with<L: Layer>(
+    net: &mut Network<L>,
+    bytes: &[u8],
+    names: &[&str],
+    strict: bool,
 ) -> Result<(), SafetensorsError> {
     check_names::<L>(names)?;
     let st =
@@ -204,6 +241,18 @@ pub fn load<L: Layer>(
         let w = fetch(format!("{name}.weight"), std::vec![fo, fi])?;
         let b = fetch(format!("{name}.bias"), std::vec![fo])?;
         loaded.push((w, b));
+    }
+    // strict: after every missing tensor is reported, like PyTorch
+    if strict {
+        let wanted: Vec<String> = names
+            .iter()
+            .flat_map(|n| [format!("{n}.weight"), format!("{n}.bias")])
+            .collect();
+        let mut present: Vec<String> = st.names().into_iter().map(String::from).collect();
+        present.sort();
+        if let Some(extra) = present.into_iter().find(|p| !wanted.contains(p)) {
+            return Err(SafetensorsError::Unexpected { name: extra });
+        }
     }
     let mut k = 0;
     net.layers.for_each_dense_mut(&mut net.params, &mut |d| {

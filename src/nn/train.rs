@@ -4,10 +4,13 @@
 use super::loss::Loss;
 use super::optim::Optimizer;
 use super::{Layer, Network, ParamSet, Vector};
+use crate::activation::Act;
 use core::fmt;
 
-/// Why a training step was refused. The parameters are left unchanged.
+/// Why a training step was refused. The parameters and the optimiser state
+/// are left unchanged.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum TrainError {
     /// The mini-batch was empty.
     EmptyBatch,
@@ -30,6 +33,33 @@ pub enum TrainError {
         /// The step (counting from 0) at which it happened.
         step: u64,
     },
+    /// The update would have written a NaN or an infinity into a parameter
+    /// or an optimiser moment (a huge learning rate, for example).
+    NonFiniteUpdate {
+        /// The step (counting from 0) at which it happened.
+        step: u64,
+    },
+    /// A hyper-parameter is out of its range: a learning rate that is
+    /// negative or not finite, a β outside [0, 1), an ε that is not a
+    /// positive finite number, a `clip_norm` that is not a positive finite
+    /// number.
+    InvalidHyperparameter {
+        /// Which one (`"lr"`, `"beta"`, `"beta1"`, `"beta2"`, `"eps"`,
+        /// `"clip_norm"`).
+        name: &'static str,
+        /// Its value.
+        value: f32,
+    },
+    /// A layer's activation cannot be trained: a leaky ReLU whose slope is
+    /// negative or not finite. Back-propagation takes φ' from the cached
+    /// output, and with α < 0 the output's sign no longer tells the input's,
+    /// so the gradient would be silently wrong.
+    UntrainableActivation {
+        /// The layer (counting from 0).
+        layer: usize,
+        /// Its activation.
+        act: Act,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -51,6 +81,21 @@ impl fmt::Display for TrainError {
                     "a gradient became non-finite at step {step}; parameters left unchanged"
                 )
             }
+            TrainError::NonFiniteUpdate { step } => {
+                write!(
+                    f,
+                    "the update at step {step} would write NaN or infinity; parameters left unchanged"
+                )
+            }
+            TrainError::InvalidHyperparameter { name, value } => {
+                write!(f, "hyper-parameter {name} = {value} is out of range")
+            }
+            TrainError::UntrainableActivation { layer, act } => write!(
+                f,
+                "layer {layer}: {} with slope {} cannot be trained (the slope must be finite and ≥ 0)",
+                act.name(),
+                act.alpha()
+            ),
         }
     }
 }
@@ -125,7 +170,20 @@ impl<L: Layer, O: Optimizer<L::Params>> Trainer<L, O> {
         self.steps
     }
 
-    /// The averaged gradient of the last step (before clipping).
+    /// The averaged gradient of the last call: after [`Trainer::step`], the
+    /// gradient the optimiser applied — *after* clipping when `clip_norm` is
+    /// set; after [`Trainer::compute_gradients`], the unclipped average.
+    ///
+    /// ```
+    /// use neurokern::{activation::Act, nn::{loss::Loss, optim::Sgd, Dense, Network, Trainer}};
+    /// let mut net = Network::<Dense<1, 1>>::new(Dense::new(Act::Identity));
+    /// let mut t = Trainer::<Dense<1, 1>, Sgd>::new(Sgd { lr: 1.0 }, Loss::Mse).with_clip_norm(1.0);
+    /// t.compute_gradients(&net, &[[1.0]], &[[3.0]]).unwrap();
+    /// assert_eq!((t.gradients().w[0][0], t.gradients().b[0]), (-6.0, -6.0));
+    /// t.step(&mut net, &[[1.0]], &[[3.0]]).unwrap();
+    /// let g = t.gradients().w[0][0];
+    /// assert!((g + core::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6); // clipped to norm 1
+    /// ```
     pub fn gradients(&self) -> &L::Params {
         &self.grads
     }
@@ -159,7 +217,10 @@ impl<L: Layer, O: Optimizer<L::Params>> Trainer<L, O> {
     ///
     /// # Errors
     ///
-    /// [`TrainError::EmptyBatch`] or [`TrainError::BatchMismatch`].
+    /// [`TrainError::EmptyBatch`], [`TrainError::BatchMismatch`],
+    /// [`TrainError::UntrainableActivation`], and
+    /// [`TrainError::NonFiniteLoss`] / [`TrainError::NonFiniteGradient`]
+    /// when the loss or a gradient is NaN or infinite.
     pub fn compute_gradients(
         &mut self,
         net: &Network<L>,
@@ -167,11 +228,20 @@ impl<L: Layer, O: Optimizer<L::Params>> Trainer<L, O> {
         ts: &[L::Output],
     ) -> Result<f32, TrainError> {
         check_batch(xs.len(), ts.len())?;
+        check_activations(net)?;
+        let step = self.steps;
         let total = self.accumulate(net, xs, ts);
         let inv = 1.0 / xs.len() as f32;
         self.grads
             .for_each_mut(&mut |g| g.iter_mut().for_each(|v| *v *= inv));
-        Ok(total * inv)
+        let loss = total * inv;
+        if !loss.is_finite() {
+            return Err(TrainError::NonFiniteLoss { step, loss });
+        }
+        if !all_finite(&self.grads) {
+            return Err(TrainError::NonFiniteGradient { step });
+        }
+        Ok(loss)
     }
 
     /// One training step on a mini-batch: returns the mean loss before the
@@ -179,38 +249,105 @@ impl<L: Layer, O: Optimizer<L::Params>> Trainer<L, O> {
     ///
     /// # Errors
     ///
-    /// [`TrainError::EmptyBatch`], [`TrainError::BatchMismatch`], or — with
-    /// the parameters left untouched — [`TrainError::NonFiniteLoss`] /
-    /// [`TrainError::NonFiniteGradient`] when the step would write NaN or
-    /// infinity into the network.
+    /// Every error leaves the parameters and the optimiser state untouched:
+    /// [`TrainError::EmptyBatch`], [`TrainError::BatchMismatch`],
+    /// [`TrainError::InvalidHyperparameter`] (checked at every step, since
+    /// the fields are public), [`TrainError::UntrainableActivation`],
+    /// [`TrainError::NonFiniteLoss`] / [`TrainError::NonFiniteGradient`],
+    /// and [`TrainError::NonFiniteUpdate`] when the update itself would
+    /// write NaN or infinity (it is computed once without writing, checked,
+    /// then applied).
     pub fn step(
         &mut self,
         net: &mut Network<L>,
         xs: &[L::Input],
         ts: &[L::Output],
     ) -> Result<f32, TrainError> {
+        self.optimizer.check()?;
+        if let Some(c) = self.clip_norm {
+            if !(c.is_finite() && c > 0.0) {
+                return Err(TrainError::InvalidHyperparameter {
+                    name: "clip_norm",
+                    value: c,
+                });
+            }
+        }
         let loss = self.compute_gradients(net, xs, ts)?;
         let step = self.steps;
-        if !loss.is_finite() {
-            return Err(TrainError::NonFiniteLoss { step, loss });
-        }
-        let norm2 = self.grads.sum_of_squares();
-        if !norm2.is_finite() {
-            return Err(TrainError::NonFiniteGradient { step });
-        }
         if let Some(max) = self.clip_norm {
-            let norm = libm::sqrtf(norm2);
-            if norm > max {
-                let scale = max / norm;
+            if let Some(scale) = clip_scale(&self.grads, max) {
                 self.grads
                     .for_each_mut(&mut |g| g.iter_mut().for_each(|v| *v *= scale));
             }
+        }
+        if !self
+            .optimizer
+            .update_is_finite(&net.params, &self.grads, &self.state)
+        {
+            return Err(TrainError::NonFiniteUpdate { step });
         }
         self.optimizer
             .update(&mut net.params, &self.grads, &mut self.state);
         self.steps += 1;
         Ok(loss)
     }
+}
+
+/// Refuses activations whose gradient back-propagation would get wrong.
+fn check_activations<L: Layer>(net: &Network<L>) -> Result<(), TrainError> {
+    let mut bad = None;
+    let mut layer = 0;
+    net.layers.for_each_info(&mut |info| {
+        if let Act::LeakyRelu(alpha) = info.act {
+            if bad.is_none() && !(alpha.is_finite() && alpha >= 0.0) {
+                bad = Some(TrainError::UntrainableActivation {
+                    layer,
+                    act: info.act,
+                });
+            }
+        }
+        layer += 1;
+    });
+    bad.map_or(Ok(()), Err)
+}
+
+fn all_finite<P: ParamSet>(p: &P) -> bool {
+    let mut ok = true;
+    p.for_each(&mut |s| ok &= s.iter().all(|v| v.is_finite()));
+    ok
+}
+
+/// The factor that brings the gradient's L2 norm down to `max`, or `None`
+/// when it is already within. The norm is `√Σg²` in the canonical order
+/// when that sum is finite (the common case, unchanged bits); when it
+/// overflows, every gradient is first divided by the largest |g| (as
+/// LAPACK's `snrm2` scales), so a finite gradient always gets a finite
+/// factor. Every step is sequential IEEE arithmetic: the same bits on every
+/// target.
+fn clip_scale<P: ParamSet>(g: &P, max: f32) -> Option<f32> {
+    let norm2 = g.sum_of_squares();
+    if norm2.is_finite() {
+        let norm = libm::sqrtf(norm2);
+        return (norm > max).then(|| max / norm);
+    }
+    let mut amax = 0.0f32;
+    g.for_each(&mut |s| {
+        for v in s {
+            amax = amax.max(v.abs());
+        }
+    });
+    let mut t = 0.0f32;
+    g.for_each(&mut |s| {
+        for v in s {
+            let q = v / amax;
+            t += q * q;
+        }
+    });
+    // norm = amax·√t, which may itself overflow: compare and scale in the
+    // divided units instead
+    let r = libm::sqrtf(t);
+    let limit = max / amax;
+    (r > limit).then(|| limit / r)
 }
 
 fn check_batch(inputs: usize, targets: usize) -> Result<(), TrainError> {

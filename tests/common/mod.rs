@@ -51,24 +51,26 @@ pub fn ulp_at(v: f64) -> f64 {
     2f64.powi(e - 23)
 }
 
-/// Error of `got` against the correctly rounded value of `exact`, in ULP.
-/// NaN where exactly one of them is NaN (so any comparison with a bound fails).
+/// Error of `got` against the exact value `exact`, in ULP of `exact`:
+/// |got − exact| / 2^(e−23) with 2^e ≤ |exact| < 2^(e+1), floor 2^−149 — a
+/// fractional figure, as libm and CORE-MATH report theirs (a correctly
+/// rounded result is within 0.5). NaN where exactly one of them is NaN (so
+/// any comparison with a bound fails).
 pub fn ulp_error(got: f32, exact: f64) -> f64 {
-    let cr = exact as f32;
-    if got.is_nan() || cr.is_nan() {
-        return if got.is_nan() && cr.is_nan() {
+    if got.is_nan() || exact.is_nan() {
+        return if got.is_nan() && exact.is_nan() {
             0.0
         } else {
             f64::NAN
         };
     }
-    if got == cr {
+    if f64::from(got) == exact {
         return 0.0;
     }
-    if got.is_infinite() || cr.is_infinite() {
+    if got.is_infinite() || exact.is_infinite() {
         return f64::INFINITY;
     }
-    (f64::from(got) - f64::from(cr)).abs() / ulp_at(exact)
+    (f64::from(got) - exact).abs() / ulp_at(exact)
 }
 
 /// Calls `f` with every `stride`-th f32 bit pattern (all of them for stride 1),

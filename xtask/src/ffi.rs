@@ -110,6 +110,15 @@ pub fn run() -> Result<(), String> {
         "cargo build -p neurokern-ffi",
     )?;
     let lib = root.join("target/release/libneurokern_ffi.a");
+    // the debug staticlib too: overflow checks on, so an arithmetic overflow
+    // on a length would abort the C program instead of wrapping silently
+    run_ok(
+        Command::new("cargo")
+            .current_dir(&root)
+            .args(["build", "--quiet", "-p", "neurokern-ffi"]),
+        "cargo build -p neurokern-ffi (debug)",
+    )?;
+    let debug_lib = root.join("target/debug/libneurokern_ffi.a");
 
     let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| e.to_string())?;
     let example =
@@ -118,23 +127,24 @@ pub fn run() -> Result<(), String> {
         return Err("README.md's C example differs from ffi/tests/c/example.c".into());
     }
 
-    for (label, extra) in [
-        ("gcc", &[][..]),
+    let sanitizers = &[
+        "-fsanitize=address,undefined",
+        "-fno-omit-frame-pointer",
+        "-fno-sanitize-recover=all",
+    ][..];
+    for (label, suffix, extra, lib) in [
+        ("gcc", "", &[][..], &lib),
+        ("gcc + ASan/UBSan", "_san", sanitizers, &lib),
         (
-            "gcc + ASan/UBSan",
-            &[
-                "-fsanitize=address,undefined",
-                "-fno-omit-frame-pointer",
-                "-fno-sanitize-recover=all",
-            ][..],
+            "gcc, debug staticlib (overflow checks)",
+            "_debug",
+            &[][..],
+            &debug_lib,
         ),
     ] {
         println!("== host: {label}");
         for test in ["test_kernels", "test_model", "example"] {
-            let exe = dir.join(format!(
-                "{test}{}",
-                if extra.is_empty() { "" } else { "_san" }
-            ));
+            let exe = dir.join(format!("{test}{suffix}"));
             run_ok(
                 Command::new("gcc")
                     .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-g"])
@@ -144,7 +154,7 @@ pub fn run() -> Result<(), String> {
                     .arg("-I")
                     .arg(&dir)
                     .arg(root.join(format!("ffi/tests/c/{test}.c")))
-                    .arg(&lib)
+                    .arg(lib)
                     .args(["-lm", "-lpthread", "-ldl", "-o"])
                     .arg(&exe),
                 &format!("compiling {test}.c ({label})"),

@@ -64,6 +64,8 @@ int main(void) {
         expect("n = 0", cases[k].f(x, y, 0), NK_OK);
         expect("overlap", cases[k].f(z, z + 1, 8), NK_ERR_OVERLAP);
         expect("too long", cases[k].f(x, y, SIZE_MAX), NK_ERR_LENGTH);
+        expect("misaligned x", cases[k].f((const float *)(const void *)((const char *)x + 1), y, 4), NK_ERR_ALIGN);
+        expect("misaligned y", cases[k].f(x, (float *)(void *)((char *)y + 2), 4), NK_ERR_ALIGN);
     }
     expect("leaky", nk_leaky_relu_f32(0.01f, x, y, NK_N), NK_OK);
     same("leaky_relu", y, NK_LEAKY_RELU, NK_N);
@@ -75,6 +77,10 @@ int main(void) {
             printf("FAIL nk_status_str(%d) is empty\n", s);
             failures++;
         }
+    }
+    if (strcmp(nk_status_str(NK_ERR_ALIGN), nk_status_str(99)) == 0) {
+        printf("FAIL NK_ERR_ALIGN has no message\n");
+        failures++;
     }
     printf("%s: kernels %d failures\n", failures ? "FAIL" : "OK", failures);
     return failures != 0;

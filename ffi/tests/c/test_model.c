@@ -59,6 +59,17 @@ int main(int argc, char **argv) {
     expect("overlap", nk_model_predict(&model, &x, &y, &y, scratch_len), NK_ERR_OVERLAP);
     expect("NULL model", nk_model_predict(NULL, &x, &y, scratch, scratch_len), NK_ERR_NULL);
     expect("NULL out", nk_model_input_len(&model, NULL), NK_ERR_NULL);
+    /* lengths are checked before any arithmetic: no overflow (the debug,
+       overflow-checked staticlib used to abort here) */
+    expect("scratch_len SIZE_MAX", nk_model_predict(&model, &x, &y, scratch, SIZE_MAX), NK_ERR_LENGTH);
+    /* misaligned storage and floats are refused, not used */
+    static uint64_t wide_storage[sizeof(nk_model) / 8 + 1];
+    nk_model *misaligned = (nk_model *)(void *)((unsigned char *)wide_storage + 4);
+    expect("misaligned model", nk_model_from_bytes(misaligned, blob, len), NK_ERR_ALIGN);
+    expect("misaligned model len", nk_model_input_len(misaligned, &in), NK_ERR_ALIGN);
+    float xs[2] = {0.5f, 0.5f};
+    const float *odd = (const float *)(const void *)((const unsigned char *)xs + 1);
+    expect("misaligned x", nk_model_predict(&model, odd, &y, scratch, scratch_len), NK_ERR_ALIGN);
 
     nk_model blank;
     memset(&blank, 0, sizeof blank);
