@@ -360,4 +360,58 @@ fn main() {
             );
         }
     }
+    bodies(rounds);
+}
+
+/// neurokern alone on every SIMD body this CPU runs (`dispatch::force`):
+/// the same bits, different speeds.
+fn bodies(rounds: usize) {
+    use neurokern::dispatch::{self, Isa};
+    let kernels: [(&str, Kernel); 6] = [
+        ("sigmoid", Box::new(|x, y| nk::sigmoid(x, y))),
+        ("tanh", Box::new(|x, y| nk::tanh(x, y))),
+        ("ReLU", Box::new(|x, y| nk::relu(x, y))),
+        ("leaky ReLU", Box::new(|x, y| nk::leaky_relu(ALPHA, x, y))),
+        ("σ'", Box::new(|x, y| nk::sigmoid_derivative(x, y))),
+        ("tanh'", Box::new(|x, y| nk::tanh_derivative(x, y))),
+    ];
+    let isas: Vec<Isa> = Isa::ALL
+        .into_iter()
+        .filter(|i| dispatch::is_supported(*i))
+        .collect();
+    let n = 4096;
+    let x: Vec<f32> = (0..n).map(|i| (i as f32 / n as f32 - 0.5) * 20.0).collect();
+    let mut y = vec![0.0f32; n];
+    let reps = (1 << 22) / n;
+    let mut times = vec![vec![Vec::new(); isas.len()]; kernels.len()];
+    for _ in 0..rounds {
+        for (ki, (_, k)) in kernels.iter().enumerate() {
+            for (ii, isa) in isas.iter().enumerate() {
+                dispatch::force(Some(*isa)).unwrap();
+                k(&x, &mut y);
+                let t = Instant::now();
+                for _ in 0..reps {
+                    k(black_box(&x), black_box(&mut y));
+                }
+                times[ki][ii].push(t.elapsed().as_secs_f64() * 1e9 / (reps * n) as f64);
+            }
+        }
+    }
+    dispatch::force(None).unwrap();
+    println!();
+    println!("### neurokern on each body (N = {n}, ns/element, same bits on every body)");
+    println!();
+    let names: Vec<String> = isas
+        .iter()
+        .map(|i| format!("{i} ({} lanes)", i.lanes()))
+        .collect();
+    println!("| function | {} |", names.join(" | "));
+    println!("|---|{}", "---|".repeat(isas.len()));
+    for (ki, (name, _)) in kernels.iter().enumerate() {
+        let cells: Vec<String> = times[ki]
+            .iter_mut()
+            .map(|t| format!("{:.3}", median(t)))
+            .collect();
+        println!("| {name} | {} |", cells.join(" | "));
+    }
 }

@@ -34,7 +34,7 @@ impl Kernel for Sigmoid {
     }
     #[inline(always)]
     fn df<L: Lane>(&self, x: L) -> L {
-        let t = exp_scaled::<L, 100>(-clamp(x.abs(), 0.0, 110.0));
+        let t = exp_scaled::<L, 100>(-x.abs().min_keep_nan(L::splat(110.0)));
         t / one_plus_t_squared_scaled(t)
     }
     #[inline(always)]

@@ -12,7 +12,7 @@
 //! tanh'(x) = 1 − tanh² = 4t/(1+t)², computed as `4T / ((1+t)²·2^100)` like σ', so it
 //! keeps its relative accuracy for large |x| where `1 − y²` is 0.
 
-use super::exp::{clamp, exp_scaled, one_plus_t_squared_scaled, C};
+use super::exp::{exp_scaled, one_plus_t_squared_scaled, C};
 use super::impl_activation;
 use super::kernel::{self, Kernel};
 use crate::lanes::Lane;
@@ -57,7 +57,7 @@ impl Kernel for Tanh {
     #[inline(always)]
     fn df<L: Lane>(&self, x: L) -> L {
         let a = x.abs();
-        let t = exp_scaled::<L, 100>(-clamp(a + a, 0.0, 110.0));
+        let t = exp_scaled::<L, 100>(-(a + a).min_keep_nan(L::splat(110.0)));
         (t * L::splat(4.0)) / one_plus_t_squared_scaled(t)
     }
     #[inline(always)]
@@ -75,10 +75,11 @@ fn small<L: Lane>(a: L) -> L {
     a + (a * s) * p
 }
 
-/// tanh(a) for a ≥ atanh(½) (and NaN): `1 − 2c/(c + e^2a·c)`.
+/// tanh(a) for a ≥ atanh(½) (and NaN): `1 − 2c/(c + e^2a·c)`. `2a ≥ 0`
+/// already (a = |x|), so only the upper clamp is needed.
 #[inline(always)]
 fn large<L: Lane>(a: L) -> L {
-    let w = exp_scaled::<L, -64>(clamp(a + a, 0.0, 110.0));
+    let w = exp_scaled::<L, -64>((a + a).min_keep_nan(L::splat(110.0)));
     L::splat(1.0) - L::splat(C + C) / (L::splat(C) + w)
 }
 

@@ -7,10 +7,13 @@
 //! * `ffi`: builds the C ABI (`ffi/`), compiles `ffi/tests/c/*.c` with gcc
 //!   (`-std=c99 -Wall -Wextra -Werror`, then with ASan and UBSan) against
 //!   expected values computed here by the Rust crate, and runs them.
+//! * `fingerprints`: the host's fingerprints on every body (used by `mcu`
+//!   for its baseline build).
 //! * `peers [--quick]`: times the kernels against tract-linalg, `wide`, std
 //!   and libm, as a default and as a native build (`peers/`, not in CI).
 
 mod ffi;
+mod fingerprints;
 mod mcu;
 mod peers;
 
@@ -30,6 +33,13 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("xtask ffi: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("fingerprints") => match fingerprints::print_all() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xtask fingerprints: {e}");
                 ExitCode::FAILURE
             }
         },

@@ -1,5 +1,6 @@
 //! `cargo xtask mcu`.
 
+use crate::fingerprints;
 use object::{Object, ObjectSection};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -14,6 +15,8 @@ struct Board {
     target: &'static str,
     qemu: &'static [&'static str],
     programs: &'static [&'static str],
+    /// The fingerprints each program must print, equal to the host's.
+    fingerprints: &'static [(&'static str, &'static [&'static str])],
     /// Instructions per SysTick tick under `-icount shift=0`, where known.
     insns_per_tick: Option<f64>,
 }
@@ -25,6 +28,7 @@ const BOARDS: [Board; 2] = [
         target: "thumbv6m-none-eabi",
         qemu: &["-machine", "microbit"],
         programs: &["selftest", "sine", "train"],
+        fingerprints: &[("selftest", &["kernels"]), ("train", &["xor"])],
         insns_per_tick: None,
     },
     Board {
@@ -33,6 +37,7 @@ const BOARDS: [Board; 2] = [
         target: "thumbv7em-none-eabihf",
         qemu: &["-machine", "mps2-an386", "-cpu", "cortex-m4"],
         programs: &["selftest", "sine", "sine_base", "train", "cost"],
+        fingerprints: &[("selftest", &["kernels"]), ("train", &["sine"])],
         insns_per_tick: Some(40.0),
     },
 ];
@@ -185,26 +190,57 @@ fn sizes(elf: &Path) -> Result<(u64, u64), String> {
     Ok((flash, ram))
 }
 
-/// Host fingerprints from `examples/fingerprint.rs`, with the workspace's
-/// flags (AVX2 where present) or with `RUSTFLAGS` overriding them (no AVX).
-fn host_fingerprints(no_avx: bool) -> Result<String, String> {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(root())
-        .args(["run", "--quiet", "--release", "--example", "fingerprint"]);
-    if no_avx {
-        cmd.env("RUSTFLAGS", "-C target-cpu=x86-64")
-            .args(["--target-dir", "target/noavx"]);
-    } else {
-        cmd.env_remove("RUSTFLAGS");
+/// The host's fingerprints: computed here on every body this CPU runs
+/// (scalar, SSE2, AVX2, AVX-512, forced one after the other), and by a
+/// second build of this tool for the x86-64 baseline (no AVX at compile
+/// time, so `wide`'s dense tiles run on SSE2). All must agree; returns the
+/// agreed fingerprints and the failures.
+fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+    use neurokern::dispatch::{self, Isa};
+    let mut failures = Vec::new();
+    let mut agreed: Option<BTreeMap<String, String>> = None;
+    let mut check = |label: String, m: BTreeMap<String, String>, failures: &mut Vec<String>| {
+        match &agreed {
+            None => agreed = Some(m),
+            Some(a) => {
+                for (k, v) in a {
+                    if m.get(k) != Some(v) {
+                        failures.push(format!("host {label}: {k} {:?}, first body {v}", m.get(k)));
+                    }
+                }
+            }
+        }
+    };
+    for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
+        check(format!("{isa} body"), fingerprints::host(isa)?, &mut failures);
     }
-    let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let out = Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["run", "--quiet", "--release", "--manifest-path", "xtask/Cargo.toml"])
+        .args(["--target-dir", "target/noavx", "--", "fingerprints"])
+        .env("RUSTFLAGS", "-C target-cpu=x86-64")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "host fingerprint run failed: {}",
+            "baseline build's fingerprints failed: {}",
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut by_body: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for l in text.lines() {
+        if let [k, v, "body", isa] = l.split_whitespace().collect::<Vec<_>>()[..] {
+            by_body.entry(isa.into()).or_default().insert(k.into(), v.into());
+        }
+    }
+    if by_body.is_empty() {
+        failures.push("the baseline build printed no fingerprints".into());
+    }
+    for (isa, m) in by_body {
+        check(format!("baseline build, {isa} body"), m, &mut failures);
+    }
+    Ok((agreed.unwrap_or_default(), failures))
 }
 
 pub fn run() -> Result<(), String> {
@@ -212,26 +248,13 @@ pub fn run() -> Result<(), String> {
     if !have("qemu-system-arm", "--version") {
         return Err("qemu-system-arm not found: `apt-get install -y qemu-system-arm`".into());
     }
-    println!("== host fingerprints (AVX2 build and a build without AVX)");
-    let host = host_fingerprints(false)?;
-    let noavx = host_fingerprints(true)?;
-    let mut failures = Vec::new();
+    println!("== host fingerprints (every body, and a baseline x86-64 build)");
+    let (host, mut failures) = host_fingerprints()?;
+    for (k, v) in &host {
+        println!("host {k} {v}");
+    }
     let mut results: BTreeMap<String, Value> = BTreeMap::new();
     let mut rows = Vec::new();
-    let expect = |out: &str, key: &str| field(out, key).unwrap_or_else(|| "missing".into());
-    let host_kernels = expect(&host, "kernels ");
-    let host_xor = expect(&host, "xor ");
-    let host_sine = expect(&host, "sine ");
-    for (key, value) in [
-        ("kernels ", &host_kernels),
-        ("xor ", &host_xor),
-        ("sine ", &host_sine),
-    ] {
-        let other = expect(&noavx, key);
-        if &other != value {
-            failures.push(format!("host without AVX: {key}{other} != {value}"));
-        }
-    }
     let mut flash_of = BTreeMap::new();
     for board in &BOARDS {
         println!("== {} ({}, {})", board.name, board.core, board.target);
@@ -249,16 +272,17 @@ pub fn run() -> Result<(), String> {
             if !ok {
                 failures.push(format!("{} {prog}: exited with failure", board.core));
             }
-            let mut check = |key: &str, want: &str| {
-                if let Some(got) = field(&out, key) {
-                    if got != want {
-                        failures.push(format!("{} {prog}: {key}{got}, host {want}", board.core));
-                    }
-                }
-            };
-            check("kernels ", &host_kernels);
-            check("xor ", &host_xor);
-            check("sine ", &host_sine);
+            let keys = board
+                .fingerprints
+                .iter()
+                .find(|(p, _)| p == prog)
+                .map_or(&[][..], |(_, k)| *k);
+            failures.extend(fingerprints::compare(
+                &format!("{} {prog}", board.core),
+                &out,
+                &host,
+                keys,
+            ));
             let stack = num(&out, "stack ").unwrap_or(f64::NAN);
             let mut entry = json!({
                 "board": board.name, "core": board.core, "target": board.target, "program": prog,
@@ -387,7 +411,7 @@ pub fn run() -> Result<(), String> {
     }
     let report = json!({
         "schema": "neurokern-mcu/1",
-        "host": {"kernels": host_kernels, "xor": host_xor, "sine": host_sine},
+        "host": host,
         "neurokern_flash_in_sine": {"value": sine.saturating_sub(base), "unit": "bytes"},
         "programs": results,
         "failures": failures,
@@ -398,7 +422,7 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!("\nreport written to {}", path.display());
     if failures.is_empty() {
-        println!("all programs passed; fingerprints equal on the host (AVX2), the host without AVX, Cortex-M0 and Cortex-M4F");
+        println!("all programs passed; fingerprints equal on every host body, the baseline build, Cortex-M0 and Cortex-M4F");
         Ok(())
     } else {
         Err(failures.join("\n"))
