@@ -74,13 +74,27 @@ fn barrier() {
     core::hint::black_box(());
 }
 
-/// `y[i] = f(x[i])` over the common length: full blocks of `B`, then the
-/// padded last block.
+/// How many leading elements of `out` to process through the padded block
+/// so that the rest starts on a 64-byte boundary. A 64-byte AVX-512 store
+/// to an address that is not 64-aligned straddles two cache lines on every
+/// iteration, and those split stores made the cheap kernels (ReLU) slower
+/// than a plain loop; the head (at most 15 elements) costs one padded block.
+#[inline(always)]
+fn head_len(out: &[f32]) -> usize {
+    out.as_ptr().align_offset(64).min(out.len())
+}
+
+/// `y[i] = f(x[i])` over the common length: a head up to the output's next
+/// 64-byte boundary, full blocks of `B`, then the padded last block.
 #[inline(always)]
 pub(crate) fn run1<B: Lane, F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
     let n = x.len().min(y.len());
-    let mut xb = x[..n].chunks_exact(B::N);
-    let mut yb = y[..n].chunks_exact_mut(B::N);
+    let head = head_len(&y[..n]);
+    let (xh, x) = x[..n].split_at(head);
+    let (yh, y) = y[..n].split_at_mut(head);
+    block1::<B, F>(f, xh, yh);
+    let mut xb = x.chunks_exact(B::N);
+    let mut yb = y.chunks_exact_mut(B::N);
     for (xs, ys) in (&mut xb).zip(&mut yb) {
         f.apply(B::load(xs)).store(ys);
         barrier();
@@ -91,6 +105,9 @@ pub(crate) fn run1<B: Lane, F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
 /// `xy[i] = f(xy[i])`.
 #[inline(always)]
 pub(crate) fn run1_in_place<B: Lane, F: Map1>(f: &F, xy: &mut [f32]) {
+    let head = head_len(xy);
+    let (h, xy) = xy.split_at_mut(head);
+    block1_in_place::<B, F>(f, h);
     let mut b = xy.chunks_exact_mut(B::N);
     for s in &mut b {
         let v = f.apply(B::load(s));
@@ -104,9 +121,14 @@ pub(crate) fn run1_in_place<B: Lane, F: Map1>(f: &F, xy: &mut [f32]) {
 #[inline(always)]
 pub(crate) fn run2<B: Lane, F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
     let n = a.len().min(b.len()).min(out.len());
-    let mut ab = a[..n].chunks_exact(B::N);
-    let mut bb = b[..n].chunks_exact(B::N);
-    let mut ob = out[..n].chunks_exact_mut(B::N);
+    let head = head_len(&out[..n]);
+    let (ah, a) = a[..n].split_at(head);
+    let (bh, b) = b[..n].split_at(head);
+    let (oh, out) = out[..n].split_at_mut(head);
+    block2::<B, F>(f, ah, bh, oh);
+    let mut ab = a.chunks_exact(B::N);
+    let mut bb = b.chunks_exact(B::N);
+    let mut ob = out.chunks_exact_mut(B::N);
     for ((as_, bs), os) in (&mut ab).zip(&mut bb).zip(&mut ob) {
         f.apply(B::load(as_), B::load(bs)).store(os);
         barrier();
@@ -118,8 +140,12 @@ pub(crate) fn run2<B: Lane, F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32
 #[inline(always)]
 pub(crate) fn run2_in_place<B: Lane, F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
     let n = a.len().min(b.len());
-    let mut ab = a[..n].chunks_exact(B::N);
-    let mut bb = b[..n].chunks_exact_mut(B::N);
+    let head = head_len(&b[..n]);
+    let (ah, a) = a[..n].split_at(head);
+    let (bh, b) = b[..n].split_at_mut(head);
+    block2_in_place::<B, F>(f, ah, bh);
+    let mut ab = a.chunks_exact(B::N);
+    let mut bb = b.chunks_exact_mut(B::N);
     for (as_, bs) in (&mut ab).zip(&mut bb) {
         let v = f.apply(B::load(as_), B::load(bs));
         v.store(bs);
