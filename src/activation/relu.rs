@@ -90,9 +90,16 @@ impl Kernel for Relu {
 impl Kernel for LeakyRelu {
     #[inline(always)]
     fn f<L: Lane>(&self, x: L) -> L {
-        // x · (α or 1): one multiply, exact on the x ≥ 0 arm, and no masked
-        // store in the in-place form (see `Relu`).
-        L::select(x.lt(L::splat(0.0)), L::splat(self.alpha), L::splat(1.0)) * x
+        if crate::lanes::SIMD {
+            // x · (α or 1): one multiply, exact on the x ≥ 0 arm, and no
+            // masked store in the in-place form (see `Relu`).
+            L::select(x.lt(L::splat(0.0)), L::splat(self.alpha), L::splat(1.0)) * x
+        } else {
+            // one lane: multiply only where x < 0 (on a core without an
+            // FPU the multiply is a library call of ~110 instructions);
+            // x · 1 = x, so the bits are the same
+            L::select_with(x.lt(L::splat(0.0)), || L::splat(self.alpha) * x, || x)
+        }
     }
     #[inline(always)]
     fn df<L: Lane>(&self, x: L) -> L {

@@ -18,6 +18,7 @@ use core::ops::{Add, Div, Mul, Neg, Sub};
 use wide::{f32x8, u32x8};
 
 pub(crate) mod drivers;
+mod soft;
 mod vector;
 
 pub(crate) use drivers::{map1, map1_in_place, map2, map2_in_place};
@@ -35,6 +36,19 @@ pub(crate) const SIMD: bool = cfg!(any(
     target_feature = "sse2",
     target_feature = "neon",
     target_feature = "simd128"
+));
+
+/// Whether the target computes floats in software (no FPU: Cortex-M0/M0+,
+/// soft-float Cortex-M3/M4, RISC-V without the F extension). There the
+/// scalar lane compares on the bit patterns ([`soft`]) instead of calling
+/// the soft-float library; the answers are the same.
+pub(crate) const SOFT_FLOAT: bool = cfg!(all(
+    any(
+        target_arch = "arm",
+        target_arch = "riscv32",
+        target_arch = "riscv64"
+    ),
+    not(any(target_abi = "eabihf", target_feature = "f"))
 ));
 
 /// A bundle of `f32` lanes supporting only operations that round identically
@@ -136,19 +150,35 @@ impl Lane for f32 {
     }
     #[inline(always)]
     fn lt(self, rhs: Self) -> bool {
-        self < rhs
+        if SOFT_FLOAT {
+            soft::lt(self, rhs)
+        } else {
+            self < rhs
+        }
     }
     #[inline(always)]
     fn le(self, rhs: Self) -> bool {
-        self <= rhs
+        if SOFT_FLOAT {
+            soft::le(self, rhs)
+        } else {
+            self <= rhs
+        }
     }
     #[inline(always)]
     fn gt(self, rhs: Self) -> bool {
-        self > rhs
+        if SOFT_FLOAT {
+            soft::lt(rhs, self)
+        } else {
+            self > rhs
+        }
     }
     #[inline(always)]
     fn is_nan(self) -> bool {
-        self.is_nan()
+        if SOFT_FLOAT {
+            soft::is_nan(self.to_bits())
+        } else {
+            self.is_nan()
+        }
     }
     #[inline(always)]
     fn select(m: bool, a: Self, b: Self) -> Self {

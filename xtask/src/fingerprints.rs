@@ -30,7 +30,12 @@ pub fn read(out: &str, key: &str) -> Option<String> {
 /// Compares the fingerprints `keys` of a program's output with `host`'s:
 /// each must be present in both and equal. Returns one message per
 /// difference (empty when all agree).
-pub fn compare(what: &str, out: &str, host: &BTreeMap<String, String>, keys: &[&str]) -> Vec<String> {
+pub fn compare(
+    what: &str,
+    out: &str,
+    host: &BTreeMap<String, String>,
+    keys: &[&str],
+) -> Vec<String> {
     let mut failures = Vec::new();
     for key in keys {
         match (read(out, key), host.get(*key)) {

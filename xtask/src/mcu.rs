@@ -27,9 +27,9 @@ const BOARDS: [Board; 2] = [
         core: "Cortex-M0",
         target: "thumbv6m-none-eabi",
         qemu: &["-machine", "microbit"],
-        programs: &["selftest", "sine", "train"],
+        programs: &["selftest", "sine", "train", "cost"],
         fingerprints: &[("selftest", &["kernels"]), ("train", &["xor"])],
-        insns_per_tick: None,
+        insns_per_tick: Some(62.5),
     },
     Board {
         name: "MPS2 AN386",
@@ -199,8 +199,8 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
     use neurokern::dispatch::{self, Isa};
     let mut failures = Vec::new();
     let mut agreed: Option<BTreeMap<String, String>> = None;
-    let mut check = |label: String, m: BTreeMap<String, String>, failures: &mut Vec<String>| {
-        match &agreed {
+    let mut check =
+        |label: String, m: BTreeMap<String, String>, failures: &mut Vec<String>| match &agreed {
             None => agreed = Some(m),
             Some(a) => {
                 for (k, v) in a {
@@ -209,14 +209,23 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
                     }
                 }
             }
-        }
-    };
+        };
     for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
-        check(format!("{isa} body"), fingerprints::host(isa)?, &mut failures);
+        check(
+            format!("{isa} body"),
+            fingerprints::host(isa)?,
+            &mut failures,
+        );
     }
     let out = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["run", "--quiet", "--release", "--manifest-path", "xtask/Cargo.toml"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--manifest-path",
+            "xtask/Cargo.toml",
+        ])
         .args(["--target-dir", "target/noavx", "--", "fingerprints"])
         .env("RUSTFLAGS", "-C target-cpu=x86-64")
         .output()
@@ -231,7 +240,10 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
     let mut by_body: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for l in text.lines() {
         if let [k, v, "body", isa] = l.split_whitespace().collect::<Vec<_>>()[..] {
-            by_body.entry(isa.into()).or_default().insert(k.into(), v.into());
+            by_body
+                .entry(isa.into())
+                .or_default()
+                .insert(k.into(), v.into());
         }
     }
     if by_body.is_empty() {
@@ -292,6 +304,27 @@ pub fn run() -> Result<(), String> {
                 "peak_stack": {"value": stack, "unit": "bytes (painted stack)"},
                 "output": out.lines().collect::<Vec<_>>(),
             });
+            // the cost program measures a delay loop of known length first:
+            // the tick rate must be the one assumed
+            if let Some(line) = out.lines().find_map(|l| l.strip_prefix("calibrate ticks ")) {
+                let w: Vec<f64> = line
+                    .split_whitespace()
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                if let (&[t, n], Some(k)) = (&w[..], board.insns_per_tick) {
+                    let measured = n / t;
+                    println!(
+                        "{}: {measured:.2} instructions per SysTick tick (assumed {k})",
+                        board.core
+                    );
+                    if (measured / k - 1.0).abs() > 0.02 {
+                        failures.push(format!(
+                            "{} {prog}: {measured:.2} instructions per tick, not {k}",
+                            board.core
+                        ));
+                    }
+                }
+            }
             if let Some(k) = board.insns_per_tick {
                 let mut costs = serde_json::Map::new();
                 for l in out.lines().filter_map(|l| l.strip_prefix("cost ")) {
@@ -385,28 +418,32 @@ pub fn run() -> Result<(), String> {
         "\nneurokern's share of the M4F `sine` flash (sine − sine_base): {} B",
         sine.saturating_sub(base)
     );
-    if let Some(inst) = results
-        .get("thumbv7em-none-eabihf/cost")
-        .and_then(|e| e.get("instructions"))
+    // instructions per element or per call, both cores side by side
+    let mut table: BTreeMap<String, [Option<f64>; 2]> = BTreeMap::new();
+    for (col, target) in ["thumbv6m-none-eabi", "thumbv7em-none-eabihf"]
+        .iter()
+        .enumerate()
     {
-        println!("\nCortex-M4F instructions (SysTick under -icount shift=0; 1 tick = 40 instructions):\n");
-        println!("| what | instructions |");
-        println!("|---|---|");
-        if let Some(m) = inst.as_object() {
-            for (k, v) in m {
-                println!("| {k} | {:.1} |", v["value"].as_f64().unwrap_or(f64::NAN));
+        for prog in ["cost", "sine", "train"] {
+            if let Some(m) = results
+                .get(&format!("{target}/{prog}"))
+                .and_then(|e| e.get("instructions"))
+                .and_then(|v| v.as_object())
+            {
+                for (k, v) in m {
+                    table.entry(k.clone()).or_default()[col] = v["value"].as_f64();
+                }
             }
         }
     }
-    for key in ["thumbv7em-none-eabihf/sine", "thumbv7em-none-eabihf/train"] {
-        if let Some(m) = results
-            .get(key)
-            .and_then(|e| e.get("instructions"))
-            .and_then(|v| v.as_object())
-        {
-            for (k, v) in m {
-                println!("| {k} | {:.0} |", v["value"].as_f64().unwrap_or(f64::NAN));
-            }
+    if !table.is_empty() {
+        println!("\nInstructions per element (per call for networks), SysTick under QEMU -icount shift=0,");
+        println!("calibrated by a delay loop (Cortex-M0: 62.5 per tick, Cortex-M4F: 40):\n");
+        println!("| what | Cortex-M0 | Cortex-M4F |");
+        println!("|---|---|---|");
+        let cell = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
+        for (k, [m0, m4]) in &table {
+            println!("| {k} | {} | {} |", cell(*m0), cell(*m4));
         }
     }
     let report = json!({

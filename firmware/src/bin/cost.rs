@@ -1,7 +1,8 @@
 //! Instructions per element of every activation and derivative (the
 //! microcontroller's "exponentials versus ReLU"), per inference of the sine
 //! network and per training step, counted with SysTick under QEMU's
-//! `-icount shift=0` (one tick = 40 instructions on the MPS2 AN386).
+//! `-icount shift=0` (one tick = 40 instructions on the MPS2 AN386, 62.5 on
+//! the micro:bit), calibrated first with a delay loop of known length.
 #![no_std]
 #![no_main]
 
@@ -13,6 +14,8 @@ use neurokern::nn::{loss::Loss, optim::Sgd, Network, Trainer};
 use neurokern_firmware::{exit, peak_stack, println, Ticks, SINE_BLOB};
 
 const N: usize = 512;
+/// `cortex_m::asm::delay(n)` runs `subs; bne` n + 1 times: 2n + 2 instructions.
+const CALIBRATION: u32 = 500_000;
 
 type SliceFn = fn(&[f32], &mut [f32]);
 
@@ -27,6 +30,8 @@ fn naive_relu(x: &[f32], y: &mut [f32]) {
 fn main() -> ! {
     let cp = cortex_m::Peripherals::take().unwrap();
     let mut ticks = Ticks::new(cp.SYST);
+    let t = ticks.measure(|| cortex_m::asm::delay(CALIBRATION));
+    println!("calibrate ticks {} instructions {}", t, 2 * CALIBRATION + 2);
     let mut x = [0.0f32; N];
     for (i, v) in x.iter_mut().enumerate() {
         *v = (i as f32 / N as f32 - 0.5) * 16.0;
