@@ -82,4 +82,26 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 
 /// The sine network's weights, trained on the host by
 /// `cargo run --release --example export_sine_blob` (the crate's blob format).
-pub static SINE_BLOB: &[u8] = include_bytes!("../data/sine.nkb");
+pub const SINE_BLOB: &[u8] = include_bytes!("../data/sine.nkb");
+
+use neurokern::fingerprint::Sine;
+use neurokern::mlp;
+use neurokern::nn::{flash, Dense, Network};
+
+/// The sine network decoded from [`SINE_BLOB`] by the compiler: a `static`
+/// in flash, so inference needs only its activations on the stack. A
+/// malformed blob fails the build.
+pub static SINE_NET: Network<Sine> = Network::with_params(
+    mlp![
+        Dense::new(flash::activation(SINE_BLOB, 0)),
+        Dense::new(flash::activation(SINE_BLOB, 1)),
+        Dense::new(flash::activation(SINE_BLOB, 2))
+    ],
+    (
+        flash::dense::<1, 16>(SINE_BLOB, 0),
+        (
+            flash::dense::<16, 16>(SINE_BLOB, 1),
+            flash::dense::<16, 1>(SINE_BLOB, 2),
+        ),
+    ),
+);

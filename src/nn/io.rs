@@ -240,7 +240,7 @@ impl core::error::Error for BlobError {}
 /// ```
 /// assert_eq!(neurokern::nn::io::crc32(b"123456789"), 0xcbf4_3926);
 /// ```
-pub fn crc32(bytes: &[u8]) -> u32 {
+pub const fn crc32(bytes: &[u8]) -> u32 {
     const TABLE: [u32; 256] = {
         let mut t = [0u32; 256];
         let mut i = 0;
@@ -260,9 +260,14 @@ pub fn crc32(bytes: &[u8]) -> u32 {
         }
         t
     };
-    !bytes.iter().fold(!0u32, |c, &b| {
-        TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8)
-    })
+    // a `while` loop, so that it also runs at compile time (`nn::flash`)
+    let mut c = !0u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        c = TABLE[((c ^ bytes[i] as u32) & 0xff) as usize] ^ (c >> 8);
+        i += 1;
+    }
+    !c
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {

@@ -38,6 +38,7 @@
 
 mod chain;
 mod dense;
+pub mod flash;
 pub mod init;
 pub mod io;
 pub mod loss;

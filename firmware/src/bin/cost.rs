@@ -11,7 +11,7 @@ use cortex_m_rt::entry;
 use neurokern::activation as a;
 use neurokern::fingerprint::{sine_input, Sine};
 use neurokern::nn::{loss::Loss, optim::Sgd, Network, Trainer};
-use neurokern_firmware::{exit, peak_stack, println, Ticks, SINE_BLOB};
+use neurokern_firmware::{exit, peak_stack, println, Ticks, SINE_BLOB, SINE_NET};
 
 const N: usize = 512;
 /// `cortex_m::asm::delay(n)` runs `subs; bne` n + 1 times: 2n + 2 instructions.
@@ -60,6 +60,10 @@ fn main() -> ! {
         println!("cost {} ticks {} elements {}", name, t, N);
     }
     let net = Network::<Sine>::from_bytes(SINE_BLOB).unwrap();
+    assert!(
+        net == SINE_NET,
+        "the run-time and the compile-time decoders disagree"
+    );
     let input = sine_input(1.0);
     let mut out = [0.0f32];
     let t = ticks.measure(|| net.forward(black_box(&input), &mut out));
