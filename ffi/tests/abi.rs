@@ -92,10 +92,15 @@ fn blob(act: Act) -> Vec<u8> {
     let code = act.code();
     buf[16] = code;
     buf[20..24].copy_from_slice(&act.alpha().to_le_bytes());
-    let n = buf.len();
-    let crc = crc32(&buf[..n - 4]);
-    buf[n - 4..].copy_from_slice(&crc.to_le_bytes());
+    reseal(&mut buf);
     buf
+}
+
+/// Rewrites the trailing CRC-32 after an edit.
+fn reseal(b: &mut [u8]) {
+    let n = b.len();
+    let crc = crc32(&b[..n - 4]);
+    b[n - 4..].copy_from_slice(&crc.to_le_bytes());
 }
 
 fn crc32(bytes: &[u8]) -> u32 {
@@ -178,9 +183,7 @@ fn model_predicts_and_refuses_bad_storage_lengths_and_blobs() {
         let mut b = blob(act);
         if let Some(alpha) = bits {
             b[20..24].copy_from_slice(&alpha.to_le_bytes());
-            let n = b.len();
-            let crc = crc32(&b[..n - 4]);
-            b[n - 4..].copy_from_slice(&crc.to_le_bytes());
+            reseal(&mut b);
         }
         // SAFETY: as for the valid blob.
         let s = unsafe { nk_model_from_bytes(m, b.as_ptr(), b.len()) };

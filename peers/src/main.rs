@@ -43,6 +43,19 @@ fn wide_map(x: &[f32], y: &mut [f32], f: impl Fn(f32x8) -> f32x8, s: impl Fn(f32
     }
 }
 
+/// A naive loop over a scalar formula, the way most code computes it.
+/// (Generic, so the formula is inlined into the loop, as it would be.)
+fn naive(name: &'static str, f: impl Fn(f32) -> f32 + 'static) -> Imp {
+    Imp {
+        name,
+        run: Box::new(move |x, y| {
+            for (a, b) in x.iter().zip(y) {
+                *b = f(*a);
+            }
+        }),
+    }
+}
+
 fn tract(func: Func) -> Kernel {
     let k = func.ew_f32().expect("tract kernel");
     Box::new(move |x, y| {
@@ -82,22 +95,8 @@ fn functions() -> (Vec<Function>, Vec<String>) {
                         )
                     }),
                 },
-                Imp {
-                    name: "std",
-                    run: Box::new(|x, y| {
-                        for (a, b) in x.iter().zip(y) {
-                            *b = 1.0 / (1.0 + (-a).exp());
-                        }
-                    }),
-                },
-                Imp {
-                    name: "libm",
-                    run: Box::new(|x, y| {
-                        for (a, b) in x.iter().zip(y) {
-                            *b = 1.0 / (1.0 + libm::expf(-a));
-                        }
-                    }),
-                },
+                naive("std", |a| 1.0 / (1.0 + (-a).exp())),
+                naive("libm", |a| 1.0 / (1.0 + libm::expf(-a))),
             ],
         },
         Function {
@@ -116,22 +115,8 @@ fn functions() -> (Vec<Function>, Vec<String>) {
                     name: "wide",
                     run: Box::new(|x, y| wide_map(x, y, |v| v.tanh(), f32::tanh)),
                 },
-                Imp {
-                    name: "std",
-                    run: Box::new(|x, y| {
-                        for (a, b) in x.iter().zip(y) {
-                            *b = a.tanh();
-                        }
-                    }),
-                },
-                Imp {
-                    name: "libm",
-                    run: Box::new(|x, y| {
-                        for (a, b) in x.iter().zip(y) {
-                            *b = libm::tanhf(*a);
-                        }
-                    }),
-                },
+                naive("std", |a| a.tanh()),
+                naive("libm", |a| libm::tanhf(a)),
             ],
         },
         Function {
@@ -148,14 +133,7 @@ fn functions() -> (Vec<Function>, Vec<String>) {
                         wide_map(x, y, |v| v.fast_max(f32x8::ZERO), |v| v.max(0.0))
                     }),
                 },
-                Imp {
-                    name: "std",
-                    run: Box::new(|x, y| {
-                        for (a, b) in x.iter().zip(y) {
-                            *b = a.max(0.0);
-                        }
-                    }),
-                },
+                naive("std", |a| a.max(0.0)),
             ],
         },
         Function {
@@ -185,14 +163,7 @@ fn functions() -> (Vec<Function>, Vec<String>) {
                         )
                     }),
                 },
-                Imp {
-                    name: "std",
-                    run: Box::new(|x, y| {
-                        for (a, b) in x.iter().zip(y) {
-                            *b = if *a < 0.0 { ALPHA * a } else { *a };
-                        }
-                    }),
-                },
+                naive("std", |a| if a < 0.0 { ALPHA * a } else { a }),
             ],
         },
     ];
