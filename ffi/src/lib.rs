@@ -327,7 +327,9 @@ fn blob_status(e: BlobError) -> nk_status {
         BlobError::TrailingBytes { .. } => NK_ERR_BLOB_TRAILING,
         BlobError::BadMagic { .. } => NK_ERR_BLOB_MAGIC,
         BlobError::UnsupportedVersion { .. } => NK_ERR_BLOB_VERSION,
-        BlobError::LayerCount { .. } | BlobError::DepthMismatch { .. } => NK_ERR_BLOB_LAYERS,
+        BlobError::LayerCount { .. }
+        | BlobError::DepthMismatch { .. }
+        | BlobError::Capacity { .. } => NK_ERR_BLOB_LAYERS,
         BlobError::BadShape { .. }
         | BlobError::BrokenChain { .. }
         | BlobError::ShapeMismatch { .. } => NK_ERR_BLOB_SHAPE,

@@ -146,6 +146,13 @@ pub enum BlobError {
         /// `(fan_in, fan_out)` in the blob.
         found: (usize, usize),
     },
+    /// A valid blob with more layers than the [`BlobModel`]'s capacity.
+    Capacity {
+        /// Layers in the blob.
+        found: usize,
+        /// The model's capacity.
+        capacity: usize,
+    },
     /// The output buffer is too small.
     BufferTooSmall {
         /// Bytes needed.
@@ -198,6 +205,10 @@ impl fmt::Display for BlobError {
                 write!(f, "layer {layer} has unknown activation code {code}")
             }
             ReservedNotZero { layer } => write!(f, "layer {layer} has non-zero reserved bytes"),
+            Capacity { found, capacity } => write!(
+                f,
+                "blob has {found} layers; this BlobModel holds at most {capacity}"
+            ),
             BadSlope { layer, bits } => write!(
                 f,
                 "layer {layer} has slope {} ({bits:#010x}): a leaky ReLU's must be finite and ≥ 0, \
@@ -307,10 +318,27 @@ pub struct LayerDesc {
 /// model.predict(&[1.0, 1.0], &mut y, &mut scratch).unwrap();
 /// assert_eq!(y, [3.5]);
 /// ```
+///
+/// `MAX` is the most layers it can hold (default [`MAX_LAYERS`], 32): each
+/// costs 20 bytes on a 32-bit core, so firmware that knows its network's
+/// depth saves stack with a smaller capacity.
+///
+/// ```
+/// # use neurokern::{activation::Act, nn::{io::{BlobError, BlobModel}, Dense, DenseParams, Network}};
+/// # let net = Network::with_params(Dense::<2, 1>::new(Act::Identity), DenseParams { w: [[1.0], [2.0]], b: [0.5] });
+/// # let mut buf = [0u8; Network::<Dense<2, 1>>::BLOB_BYTES];
+/// # net.to_bytes(&mut buf).unwrap();
+/// let small = BlobModel::<2>::parse_with_capacity(&buf).unwrap();
+/// assert!(core::mem::size_of_val(&small) < core::mem::size_of::<BlobModel>());
+/// assert_eq!(
+///     BlobModel::<0>::parse_with_capacity(&buf).unwrap_err(),
+///     BlobError::Capacity { found: 1, capacity: 0 }
+/// );
+/// ```
 #[derive(Clone, Debug)]
-pub struct BlobModel<'a> {
+pub struct BlobModel<'a, const MAX: usize = MAX_LAYERS> {
     bytes: &'a [u8],
-    layers: heapless::Vec<LayerDesc, MAX_LAYERS>,
+    layers: heapless::Vec<LayerDesc, MAX>,
     params: usize,
 }
 
@@ -361,12 +389,24 @@ impl core::error::Error for PredictError {}
 
 impl<'a> BlobModel<'a> {
     /// Validates `bytes` (every check of the format, including the checksum
-    /// and finite parameters) and borrows it.
+    /// and finite parameters) and borrows it; room for [`MAX_LAYERS`] layers.
     ///
     /// # Errors
     ///
     /// The first [`BlobError`] found; never panics.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, BlobError> {
+        Self::parse_with_capacity(bytes)
+    }
+}
+
+impl<'a, const MAX: usize> BlobModel<'a, MAX> {
+    /// [`BlobModel::parse`] with room for `MAX` layers.
+    ///
+    /// # Errors
+    ///
+    /// The first [`BlobError`] found ([`BlobError::Capacity`] for a valid
+    /// blob deeper than `MAX`); never panics.
+    pub fn parse_with_capacity(bytes: &'a [u8]) -> Result<Self, BlobError> {
         let got = bytes.len();
         if got < HEADER {
             return Err(BlobError::Truncated {
@@ -443,13 +483,20 @@ impl<'a> BlobModel<'a> {
                 needed: usize::MAX,
                 got,
             })?;
-            // capacity is MAX_LAYERS and n <= MAX_LAYERS, so push cannot fail
-            let _ = layers.push(LayerDesc {
-                fan_in: fi,
-                fan_out: fo,
-                act,
-                offset,
-            });
+            if layers
+                .push(LayerDesc {
+                    fan_in: fi,
+                    fan_out: fo,
+                    act,
+                    offset,
+                })
+                .is_err()
+            {
+                return Err(BlobError::Capacity {
+                    found: n,
+                    capacity: MAX,
+                });
+            }
             offset = end;
         }
         let expected = offset.checked_add(CRC).ok_or(BlobError::Truncated {
