@@ -1,11 +1,13 @@
 //! Picks the board's memory map from the target: thumbv6m → micro:bit,
-//! thumbv7em → MPS2 AN386.
+//! thumbv7em → MPS2 AN386, thumbv8m.main → MPS2 AN505.
 use std::{env, fs, path::PathBuf};
 
 fn main() {
     let target = env::var("TARGET").unwrap_or_default();
     let board = if target.starts_with("thumbv6m") {
         "microbit"
+    } else if target.starts_with("thumbv8m.main") {
+        "mps2-an505"
     } else {
         "mps2-an386"
     };
