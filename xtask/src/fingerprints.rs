@@ -48,6 +48,21 @@ pub fn compare(
     failures
 }
 
+/// Compares a build's or a body's fingerprints `m` with the first ones:
+/// every key of `first` must be in `m` with the same value. One message per
+/// difference.
+pub fn agree(
+    label: &str,
+    first: &BTreeMap<String, String>,
+    m: &BTreeMap<String, String>,
+) -> Vec<String> {
+    first
+        .iter()
+        .filter(|(k, v)| m.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{label}: {k} {:?}, first body {v}", m.get(k)))
+        .collect()
+}
+
 /// The host's fingerprints (kernels, XOR, sine) computed with the kernels'
 /// body forced to `isa`, as `key → hex`.
 pub fn host(isa: Isa) -> Result<BTreeMap<String, String>, String> {
@@ -101,6 +116,21 @@ mod tests {
         let f = compare("M0 train", DEVICE, &host_map("a7077428b2609814"), &["xor"]);
         assert_eq!(f.len(), 1);
         assert!(f[0].contains("a7077428b2609813") && f[0].contains("a7077428b2609814"));
+    }
+
+    #[test]
+    fn bodies_and_builds_must_agree() {
+        let first = BTreeMap::from([
+            ("kernels".to_string(), "10a61881b2b2f57e".to_string()),
+            ("xor".to_string(), "a7077428b2609813".to_string()),
+        ]);
+        assert!(agree("neon", &first, &first.clone()).is_empty());
+        let mut changed = first.clone();
+        changed.insert("xor".into(), "a7077428b2609812".into());
+        assert_eq!(agree("neon", &first, &changed).len(), 1);
+        let mut missing = first.clone();
+        missing.remove("kernels");
+        assert_eq!(agree("neon", &first, &missing).len(), 1);
     }
 
     #[test]

@@ -212,13 +212,7 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
     let mut check =
         |label: String, m: BTreeMap<String, String>, failures: &mut Vec<String>| match &agreed {
             None => agreed = Some(m),
-            Some(a) => {
-                for (k, v) in a {
-                    if m.get(k) != Some(v) {
-                        failures.push(format!("host {label}: {k} {:?}, first body {v}", m.get(k)));
-                    }
-                }
-            }
+            Some(a) => failures.extend(fingerprints::agree(&format!("host {label}"), a, &m)),
         };
     for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
         check(
@@ -246,8 +240,34 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut by_body: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let by_body = parse_bodies(&String::from_utf8_lossy(&out.stdout));
+    if by_body.is_empty() {
+        failures.push("the baseline build printed no fingerprints".into());
+    }
+    for (isa, m) in by_body {
+        check(format!("baseline build, {isa} body"), m, &mut failures);
+    }
+    match aarch64_fingerprints()? {
+        Some(by_body) => {
+            if by_body.is_empty() {
+                failures.push("the aarch64 build printed no fingerprints".into());
+            }
+            for (isa, m) in by_body {
+                println!("aarch64 (qemu-user), {isa} body: {} fingerprints", m.len());
+                check(format!("aarch64 (qemu-user), {isa} body"), m, &mut failures);
+            }
+        }
+        None => println!("aarch64: skipped (NEUROKERN_MCU_SKIP contains aarch64)"),
+    }
+    Ok((agreed.unwrap_or_default(), failures))
+}
+
+/// Fingerprints (`key → hex`) per body name.
+type ByBody = BTreeMap<String, BTreeMap<String, String>>;
+
+/// `key hex body isa` lines, grouped by body.
+fn parse_bodies(text: &str) -> ByBody {
+    let mut by_body = ByBody::new();
     for l in text.lines() {
         if let [k, v, "body", isa] = l.split_whitespace().collect::<Vec<_>>()[..] {
             by_body
@@ -256,13 +276,74 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
                 .insert(k.into(), v.into());
         }
     }
-    if by_body.is_empty() {
-        failures.push("the baseline build printed no fingerprints".into());
+    by_body
+}
+
+/// The fingerprints of an aarch64 Linux build of this tool (NEON and
+/// scalar bodies, `wide`'s NEON dense tiles), run under qemu-user. `None`
+/// when `NEUROKERN_MCU_SKIP` names `aarch64`.
+fn aarch64_fingerprints() -> Result<Option<ByBody>, String> {
+    const TARGET: &str = "aarch64-unknown-linux-gnu";
+    if std::env::var("NEUROKERN_MCU_SKIP").is_ok_and(|v| v.contains("aarch64")) {
+        return Ok(None);
     }
-    for (isa, m) in by_body {
-        check(format!("baseline build, {isa} body"), m, &mut failures);
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == TARGET)
+        })
+        .unwrap_or(false);
+    if !installed
+        || !have("qemu-aarch64", "--version")
+        || !have("aarch64-linux-gnu-gcc", "--version")
+    {
+        return Err(format!(
+            "the aarch64 check needs `rustup target add {TARGET}` and \
+             `apt-get install -y qemu-user gcc-aarch64-linux-gnu` \
+             (or NEUROKERN_MCU_SKIP=aarch64 to skip it)"
+        ));
     }
-    Ok((agreed.unwrap_or_default(), failures))
+    println!("== aarch64 Linux (NEON) under qemu-user");
+    let st = Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--manifest-path",
+            "xtask/Cargo.toml",
+        ])
+        .args(["--target", TARGET, "--target-dir", "target/aarch64"])
+        .env("RUSTFLAGS", "")
+        .env(
+            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER",
+            "aarch64-linux-gnu-gcc",
+        )
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !st.success() {
+        return Err("the aarch64 build of xtask failed".into());
+    }
+    let exe = root()
+        .join("target/aarch64")
+        .join(TARGET)
+        .join("release/xtask");
+    let out = Command::new("qemu-aarch64")
+        .args(["-L", "/usr/aarch64-linux-gnu"])
+        .arg(&exe)
+        .arg("fingerprints")
+        .output()
+        .map_err(|e| format!("cannot run qemu-aarch64: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the aarch64 fingerprints failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(Some(parse_bodies(&String::from_utf8_lossy(&out.stdout))))
 }
 
 pub fn run() -> Result<(), String> {
