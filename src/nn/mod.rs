@@ -47,6 +47,7 @@ mod network;
 pub mod optim;
 mod repeat;
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod safetensors;
 mod train;
 
