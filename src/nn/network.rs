@@ -37,6 +37,21 @@ impl<L: Layer> Network<L> {
     /// activations a forward pass holds on the stack at once (bounded by the
     /// sum of all layer outputs).
     pub const INFERENCE_BYTES: usize = Self::MODEL_BYTES + core::mem::size_of::<L::Cache>();
+    /// Of [`Network::INFERENCE_BYTES`], what a network in a `static` keeps
+    /// in flash (read-only memory): the network itself.
+    pub const FLASH_BYTES: usize = Self::MODEL_BYTES;
+    /// Of [`Network::INFERENCE_BYTES`], what must be RAM when the network is
+    /// a `static` in flash: the activations a forward pass holds on the
+    /// stack (bounded by the sum of all layer outputs).
+    ///
+    /// ```
+    /// use neurokern::{mlp, nn::{Dense, Network}};
+    /// type Sine = mlp![Dense<1, 16>, Dense<16, 16>, Dense<16, 1>];
+    /// assert_eq!(Network::<Sine>::FLASH_BYTES + Network::<Sine>::RAM_BYTES,
+    ///            Network::<Sine>::INFERENCE_BYTES);
+    /// assert_eq!(Network::<Sine>::RAM_BYTES, 4 * (16 + 16 + 1));
+    /// ```
+    pub const RAM_BYTES: usize = core::mem::size_of::<L::Cache>();
 
     /// The architecture with all parameters zero.
     pub const fn new(layers: L) -> Self {
