@@ -16,6 +16,7 @@ mod ffi;
 mod fingerprints;
 mod mcu;
 mod peers;
+mod riscv;
 
 use std::process::ExitCode;
 

@@ -52,7 +52,7 @@ const BOARDS: [Board; 3] = [
     },
 ];
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the repository")
@@ -467,6 +467,11 @@ pub fn run() -> Result<(), String> {
             results.insert(format!("{}/{prog}", board.target), entry);
         }
     }
+    let (riscv_entries, riscv_failures) = crate::riscv::run(&host)?;
+    failures.extend(riscv_failures);
+    for (k, v) in riscv_entries {
+        results.insert(k, v);
+    }
     let sine = flash_of
         .get(&("thumbv7em-none-eabihf", "sine"))
         .copied()
@@ -514,27 +519,29 @@ pub fn run() -> Result<(), String> {
         sine.saturating_sub(base)
     );
     // instructions per element or per call, every core side by side
-    let mut table: BTreeMap<String, [Option<f64>; BOARDS.len()]> = BTreeMap::new();
-    for (col, board) in BOARDS.iter().enumerate() {
-        for prog in ["cost", "sine", "train"] {
+    let mut columns: Vec<(&str, &str)> = BOARDS.iter().map(|b| (b.core, b.target)).collect();
+    columns.extend(crate::riscv::TARGETS.iter().map(|(t, c, _)| (*c, *t)));
+    const COLS: usize = BOARDS.len() + crate::riscv::TARGETS.len();
+    let mut table: BTreeMap<String, [Option<f64>; COLS]> = BTreeMap::new();
+    for (col, (_, target)) in columns.iter().enumerate() {
+        for prog in ["cost", "sine", "train", "main"] {
             if let Some(m) = results
-                .get(&format!("{}/{prog}", board.target))
+                .get(&format!("{target}/{prog}"))
                 .and_then(|e| e.get("instructions"))
                 .and_then(|v| v.as_object())
             {
                 for (k, v) in m {
-                    table.entry(k.clone()).or_insert([None; BOARDS.len()])[col] =
-                        v["value"].as_f64();
+                    table.entry(k.clone()).or_insert([None; COLS])[col] = v["value"].as_f64();
                 }
             }
         }
     }
     if !table.is_empty() {
         println!("\nInstructions per element (per call for networks), SysTick under QEMU -icount shift=0,");
-        println!("each board's tick calibrated by a delay loop:\n");
-        let cores: Vec<&str> = BOARDS.iter().map(|b| b.core).collect();
+        println!("each Arm board's tick calibrated by a delay loop; RISC-V counted by minstret:\n");
+        let cores: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
         println!("| what | {} |", cores.join(" | "));
-        println!("|---|{}", "---|".repeat(BOARDS.len()));
+        println!("|---|{}", "---|".repeat(COLS));
         let cell = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
         for (k, row) in &table {
             let cells: Vec<String> = row.iter().map(|v| cell(*v)).collect();
@@ -554,9 +561,10 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!("\nreport written to {}", path.display());
     if failures.is_empty() {
-        let cores: Vec<&str> = BOARDS.iter().map(|b| b.core).collect();
+        let mut cores: Vec<&str> = BOARDS.iter().map(|b| b.core).collect();
+        cores.extend(crate::riscv::TARGETS.iter().map(|(_, c, _)| *c));
         println!(
-            "all programs passed; fingerprints equal on every host body, the baseline build, {}",
+            "all programs passed; fingerprints equal on every host body, the baseline build, aarch64 (unless skipped above), {}",
             cores.join(", ")
         );
         Ok(())

@@ -1,0 +1,71 @@
+//! neurokern on a 32-bit RISC-V core under QEMU (`virt`): the kernel
+//! fingerprint, on-device training (XOR with SGD without an FPU, the sine
+//! network with Adam with one) and instructions per element, counted
+//! exactly by the `minstret` CSR under `-icount shift=0`.
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use neurokern::activation as a;
+use neurokern::fingerprint as fp;
+use riscv_semihosting::{debug, hprintln};
+
+const N: usize = 512;
+
+type SliceFn = fn(&[f32], &mut [f32]);
+
+/// Instructions retired by `f`.
+fn instructions(f: impl FnOnce()) -> u64 {
+    let start = riscv::register::minstret::read64();
+    f();
+    riscv::register::minstret::read64() - start
+}
+
+#[riscv_rt::entry]
+fn main() -> ! {
+    hprintln!("kernels {:016x}", fp::kernels());
+    let hard_float = cfg!(hard_float);
+    let ok = if hard_float {
+        let net = fp::train_sine(200, 0, |_, _| {});
+        hprintln!("sine {:016x}", fp::params(&net.params));
+        fp::sine_mse(&net) < 0.1
+    } else {
+        let net = fp::train_xor(1500, 0, |_, _| {});
+        let correct = fp::xor_correct(&net);
+        hprintln!("xor {:016x} correct {}", fp::params(&net.params), correct);
+        correct == 4
+    };
+    let mut x = [0.0f32; N];
+    for (i, v) in x.iter_mut().enumerate() {
+        *v = (i as f32 / N as f32 - 0.5) * 16.0;
+    }
+    let mut y = [0.0f32; N];
+    let cases: [(&str, SliceFn); 6] = [
+        ("sigmoid", a::sigmoid),
+        ("tanh", a::tanh),
+        ("relu", a::relu),
+        ("leaky_relu", |x, y| a::leaky_relu(0.01, x, y)),
+        ("sigmoid_derivative", a::sigmoid_derivative),
+        ("tanh_derivative", a::tanh_derivative),
+    ];
+    for (name, f) in cases {
+        f(&x, &mut y);
+        let n = instructions(|| f(black_box(&x), black_box(&mut y)));
+        hprintln!("cost {} instructions {} elements {}", name, n, N);
+    }
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    hprintln!("panic: {}", info);
+    debug::exit(debug::EXIT_FAILURE);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
