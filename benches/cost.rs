@@ -16,7 +16,7 @@ fn bench(c: &mut Criterion) {
             g.throughput(Throughput::Elements(n as u64));
             let x = input(n);
             let mut y = vec![0.0f32; n];
-            for (variant, f) in s.variants {
+            for &(variant, f) in &s.variants {
                 g.bench_function(BenchmarkId::from_parameter(variant), |b| {
                     b.iter(|| f(black_box(&x), black_box(&mut y)))
                 });

@@ -90,17 +90,12 @@ pub fn input(i: usize) -> f32 {
 /// fused backward pass over [`INPUTS`] fixed inputs, hashed.
 pub fn kernels() -> u64 {
     let mut h = Fnv::default();
-    let acts = [
-        Act::Identity,
-        Act::Sigmoid,
-        Act::Tanh,
-        Act::Relu,
-        Act::LeakyRelu(0.01),
-    ];
     let mut x = [0.0f32; 64];
     let mut y = [0.0f32; 64];
     let mut d = [0.0f32; 64];
-    for act in acts {
+    // every activation of the table, and the parameters' other signs
+    let extra = [Act::LeakyRelu(-0.5), Act::Elu(-0.75)];
+    for act in Act::ALL.into_iter().chain(extra) {
         for chunk in 0..INPUTS / 64 {
             for (k, v) in x.iter_mut().enumerate() {
                 *v = input(chunk * 64 + k);
@@ -109,8 +104,10 @@ pub fn kernels() -> u64 {
             h.slice(&y);
             act.derivative(&x, &mut d);
             h.slice(&d);
-            act.derivative_from_output(&y, &mut d);
-            h.slice(&d);
+            if act.has_derivative_from_output() {
+                act.derivative_from_output(&y, &mut d);
+                h.slice(&d);
+            }
             act.backward(&x, &y, &mut d);
             h.slice(&d);
             // a slice that is not a multiple of the SIMD width

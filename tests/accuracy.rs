@@ -10,6 +10,8 @@ use neurokern::activation::{self as act, ACCURACY};
 #[derive(Default, Clone, Copy)]
 struct Worst {
     ulp: f64,
+    /// worst absolute error inside a row's `abs_within`
+    abs: f64,
     at: f32,
     count: u64,
 }
@@ -21,12 +23,25 @@ fn merge(a: Worst, b: Worst) -> Worst {
         a
     };
     w.count = a.count + b.count;
+    w.abs = a.abs.max(b.abs);
     w
 }
 
 /// Worst ULP error of `kernel` against `exact` over the sweep, considering
 /// only inputs where `keep(exact)` holds.
 fn measure(kernel: fn(&[f32], &mut [f32]), exact: fn(f64) -> f64, keep: fn(f64) -> bool) -> Worst {
+    measure_mixed(kernel, exact, keep, 0.0, [0.0, 0.0])
+}
+
+/// As [`measure`], but inputs in `within` (around a derivative's zero) are
+/// held to the absolute bound `abs_ok` instead of the ULP bound.
+fn measure_mixed(
+    kernel: fn(&[f32], &mut [f32]),
+    exact: fn(f64) -> f64,
+    keep: fn(f64) -> bool,
+    abs_ok: f64,
+    within: [f32; 2],
+) -> Worst {
     sweep(
         sweep_stride(),
         |xs| {
@@ -39,6 +54,16 @@ fn measure(kernel: fn(&[f32], &mut [f32]), exact: fn(f64) -> f64, keep: fn(f64) 
                     continue;
                 }
                 w.count += 1;
+                if within[0] < within[1] && x >= within[0] && x <= within[1] {
+                    // near the derivative's zero: the absolute bound
+                    let d = (f64::from(y) - e).abs();
+                    assert!(
+                        d <= abs_ok,
+                        "absolute error {d:e} at x = {x:e} above {abs_ok:e}"
+                    );
+                    w.abs = w.abs.max(d);
+                    continue;
+                }
                 let u = ulp_error(y, e);
                 if u > w.ulp || u.is_nan() {
                     w.ulp = u;
@@ -64,11 +89,16 @@ fn bound(name: &str) -> f64 {
 fn check(name: &str, w: Worst) {
     let b = bound(name);
     println!(
-        "{name}: max {:.3} ULP at x = {:e} ({:#010x}) over {} inputs (bound {b})",
+        "{name}: max {:.3} ULP at x = {:e} ({:#010x}) over {} inputs (bound {b}){}",
         w.ulp,
         w.at,
         w.at.to_bits(),
-        w.count
+        w.count,
+        if w.abs > 0.0 {
+            format!("; near the zero of φ' max absolute error {:.3e}", w.abs)
+        } else {
+            String::new()
+        }
     );
     assert!(w.count > 1000, "{name}: too few inputs checked");
     assert!(
@@ -262,4 +292,89 @@ fn the_ulp_measure_is_fractional_against_the_exact_value() {
     let third = 1.0f64 / 3.0;
     let e = ulp_error(third as f32, third);
     assert!(e > 0.3 && e <= 0.5, "{e}");
+}
+
+fn alpha_one_elu(x: &[f32], y: &mut [f32]) {
+    act::elu(1.0, x, y)
+}
+fn alpha_one_elu_derivative(x: &[f32], y: &mut [f32]) {
+    act::elu_derivative(1.0, x, y)
+}
+
+type Row = (
+    &'static str,
+    fn(&[f32], &mut [f32]),
+    fn(f64) -> f64,
+    fn(f64) -> bool,
+);
+
+const NEW_ROWS: &[Row] = &[
+    ("silu", act::silu, oracle::silu, normal_result_signed),
+    (
+        "silu_derivative",
+        act::silu_derivative,
+        oracle::silu_derivative,
+        normal_result_signed,
+    ),
+    ("gelu", act::gelu, oracle::gelu, normal_result_signed),
+    (
+        "gelu_derivative",
+        act::gelu_derivative,
+        oracle::gelu_derivative,
+        normal_result_signed,
+    ),
+    (
+        "gelu_tanh",
+        act::gelu_tanh,
+        oracle::gelu_tanh,
+        normal_result_signed,
+    ),
+    (
+        "gelu_tanh_derivative",
+        act::gelu_tanh_derivative,
+        oracle::gelu_tanh_derivative,
+        normal_result_signed,
+    ),
+    ("elu", alpha_one_elu, oracle::elu, all),
+    (
+        "elu_derivative",
+        alpha_one_elu_derivative,
+        oracle::elu_derivative,
+        normal_result_signed,
+    ),
+    ("softplus", act::softplus, oracle::softplus, all),
+    (
+        "softplus_derivative",
+        act::softplus_derivative,
+        oracle::sigmoid,
+        all,
+    ),
+    ("hard_sigmoid", act::hard_sigmoid, oracle::hard_sigmoid, all),
+    (
+        "hard_sigmoid_derivative",
+        act::hard_sigmoid_derivative,
+        oracle::hard_sigmoid_derivative,
+        all,
+    ),
+];
+
+fn normal_result_signed(e: f64) -> bool {
+    e.is_nan() || e == 0.0 || e.abs() >= f64::from(f32::MIN_POSITIVE)
+}
+
+#[test]
+fn activations_after_relu_within_bound() {
+    // `NEUROKERN_ONLY=silu,gelu` measures only those rows (for the
+    // exhaustive run, which takes minutes per row)
+    let only = std::env::var("NEUROKERN_ONLY").unwrap_or_default();
+    for &(name, kernel, exact, keep) in NEW_ROWS {
+        if !only.is_empty() && !only.split(',').any(|o| o == name) {
+            continue;
+        }
+        let row = ACCURACY.iter().find(|b| b.function == name).unwrap();
+        check(
+            name,
+            measure_mixed(kernel, exact, keep, f64::from(row.max_abs), row.abs_within),
+        );
+    }
 }

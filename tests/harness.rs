@@ -122,10 +122,16 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
     let _ = std::fs::remove_dir_all(&dir);
     if cmd == "cost" {
         let cells = doc["cost"]["cells"].as_array().unwrap();
+        let per_buffer: usize = neurokern::harness::cost::subjects()
+            .iter()
+            .map(|s| s.variants.len())
+            .sum();
+        // the article's 8 functions in 4 implementations, the 12 after ReLU
+        assert_eq!(per_buffer, 8 * 4 + 22 + 6 * 2);
         assert_eq!(
             cells.len(),
-            8 * 4 * 3,
-            "8 functions x 4 implementations x 3 buffers"
+            per_buffer * 3,
+            "every implementation x 3 buffers"
         );
         for c in cells {
             assert_eq!(c["ns_per_element"]["unit"], "ns/element");
@@ -147,9 +153,10 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
         let runs = doc["train"]["runs"].as_array().unwrap();
         assert_eq!(
             runs.len(),
-            4 * 2 * 2,
-            "4 activations x 2 networks x 2 seeds"
+            neurokern::harness::vanishing::ACTS.len() * 2 * 2,
+            "every activation x 2 networks x 2 seeds"
         );
+        assert_eq!(neurokern::harness::vanishing::ACTS.len(), 9);
         for r in runs {
             assert!(r["final_accuracy"]["value"].as_f64().unwrap() >= 0.0);
             assert!(!r["curve"].as_array().unwrap().is_empty());

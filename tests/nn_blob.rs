@@ -68,8 +68,8 @@ fn each_malformation_has_its_error() {
     assert_eq!(parse(&b), BlobError::BadMagic { found: *b"XKRN" });
 
     let mut b = good;
-    b[4] = 2;
-    assert_eq!(parse(&b), BlobError::UnsupportedVersion { found: 2 });
+    b[4] = 3;
+    assert_eq!(parse(&b), BlobError::UnsupportedVersion { found: 3 });
 
     let mut b = good;
     b[6] = 0;
@@ -112,17 +112,42 @@ fn each_malformation_has_its_error() {
     assert!(matches!(e, BlobError::Checksum { .. }), "{e:?}");
 
     let mut b = good;
-    b[8 + 8] = 9; // activation code of layer 0
+    b[8 + 8] = 200; // activation code of layer 0
     reseal(&mut b);
     assert_eq!(
         parse(&b),
-        BlobError::UnknownActivation { layer: 0, code: 9 }
+        BlobError::UnknownActivation {
+            layer: 0,
+            code: 200
+        }
     );
 
     let mut b = good;
-    b[8 + 16 + 9] = 1; // reserved byte of layer 1
+    b[8 + 16 + 9] = 1; // layer kind of layer 1
+    reseal(&mut b);
+    assert_eq!(parse(&b), BlobError::UnknownLayerKind { layer: 1, kind: 1 });
+
+    let mut b = good;
+    b[8 + 16 + 10] = 1; // reserved byte of layer 1
     reseal(&mut b);
     assert_eq!(parse(&b), BlobError::ReservedNotZero { layer: 1 });
+
+    // version 1: no kind byte (it is reserved) and only the first five codes
+    let mut b = good;
+    b[4] = 1;
+    reseal(&mut b);
+    assert_eq!(Network::<Net>::from_bytes(&b).unwrap(), net());
+    let mut v1 = b;
+    v1[8 + 16 + 9] = 1;
+    reseal(&mut v1);
+    assert_eq!(parse(&v1), BlobError::ReservedNotZero { layer: 1 });
+    let mut v1 = b;
+    v1[8 + 16 + 8] = Act::Silu.code();
+    reseal(&mut v1);
+    assert_eq!(
+        parse(&v1),
+        BlobError::UnknownActivation { layer: 1, code: 5 }
+    );
 
     let mut b = good;
     b[8 + 16..8 + 20].copy_from_slice(&4u32.to_le_bytes()); // layer 1 takes 4, layer 0 gives 5

@@ -29,6 +29,22 @@ fn act64(a: Act, v: f64) -> f64 {
                 v
             }
         }
+        Act::Silu => v / (1.0 + (-v).exp()),
+        Act::Gelu => v * 0.5 * libm::erfc(-v / core::f64::consts::SQRT_2),
+        Act::GeluTanh => {
+            let u = (2.0 / core::f64::consts::PI).sqrt() * (v + 0.044715 * v * v * v);
+            0.5 * v * (1.0 + u.tanh())
+        }
+        Act::Elu(al) => {
+            if v > 0.0 {
+                v
+            } else {
+                f64::from(al) * (v.exp() - 1.0)
+            }
+        }
+        Act::Softplus => (1.0 + v.exp()).ln(),
+        Act::HardSigmoid => (v + 3.0).clamp(0.0, 6.0) / 6.0,
+        other => panic!("no f64 reference for {other:?}"),
     }
 }
 
@@ -136,13 +152,10 @@ fn check(hidden: Act, loss: Loss, seed: u64) {
 
 #[test]
 fn every_activation_and_loss() {
-    for hidden in [
-        Act::Identity,
-        Act::Sigmoid,
-        Act::Tanh,
-        Act::Relu,
-        Act::LeakyRelu(0.1),
-    ] {
+    let mut hiddens = Act::ALL.to_vec();
+    // a negative slope: y no longer tells the branch, so the layer must use z
+    hiddens.extend([Act::LeakyRelu(0.1), Act::LeakyRelu(-0.5), Act::Elu(0.5)]);
+    for hidden in hiddens {
         for loss in [Loss::Mse, Loss::BceWithLogits, Loss::SoftmaxCrossEntropy] {
             for seed in [1, 2] {
                 check(hidden, loss, seed);
@@ -155,7 +168,7 @@ fn every_activation_and_loss() {
 fn sigmoid_and_tanh_output_layers() {
     // activations on the output layer too (MSE), so every backward path of
     // every activation is checked where it is not followed by another layer
-    for out in [Act::Sigmoid, Act::Tanh, Act::Relu] {
+    for out in Act::ALL {
         type Small = mlp![Dense<2, 3>, Dense<3, 2>];
         let mut net = Network::<Small>::new(mlp![Dense::new(Act::Tanh), Dense::new(out)]);
         net.init(Init::XavierUniform, &mut SplitMix64::new(11));

@@ -7,7 +7,7 @@ use neurokern::mlp;
 use neurokern::nn::io::{crc32, BlobError, BlobModel};
 use neurokern::nn::loss::Loss;
 use neurokern::nn::optim::{Adam, Momentum, Sgd};
-use neurokern::nn::{Dense, DenseParams, Layer, Network, Repeat, TrainError, Trainer};
+use neurokern::nn::{Dense, DenseParams, Layer, Network, ParamSet, Repeat, TrainError, Trainer};
 
 type One = Dense<1, 1>;
 
@@ -16,12 +16,21 @@ fn one(act: Act, w: f32, b: f32) -> Network<One> {
 }
 
 /// Item 1: with α < 0 the output's sign no longer tells the input's, so φ'
-/// from the cached output is wrong (the crate gave dL/dw = −1; the truth
-/// is 0.5). Training refuses such a layer instead of returning a wrong
-/// gradient; so it does a non-finite slope.
+/// from the cached output is wrong (the crate once gave dL/dw = −1; the
+/// truth is 0.5). The layer now takes φ' from its cached pre-activation z
+/// whenever y cannot tell, so a negative slope trains with the right
+/// gradient; a non-finite slope is refused.
 #[test]
-fn leaky_relu_with_a_negative_or_non_finite_slope_is_refused_for_training() {
-    for alpha in [-0.5, f32::NAN, f32::INFINITY] {
+fn leaky_relu_with_a_negative_slope_gets_the_right_gradient() {
+    // y = α·w·x for w·x < 0; L = (y − 0)², x = −1, w = 1: dL/dw = 2·y·α·x
+    let net = one(Act::LeakyRelu(-0.5), 1.0, 0.0);
+    let mut t = Trainer::<One, Sgd>::new(Sgd { lr: 0.1 }, Loss::Mse);
+    t.compute_gradients(&net, &[[-1.0]], &[[0.0]]).unwrap();
+    let mut g = [0.0f32; 2];
+    t.gradients().copy_to(&mut g);
+    // y = −0.5·(−1) = 0.5; dL/dy = 2·0.5 = 1; dy/dz = −0.5; dz/dw = −1
+    assert_eq!(g, [0.5, -0.5]);
+    for alpha in [f32::NAN, f32::INFINITY] {
         let mut net = one(Act::LeakyRelu(alpha), 1.0, 0.0);
         let before = net;
         let mut t = Trainer::<One, Sgd>::new(Sgd { lr: 0.1 }, Loss::Mse);
@@ -30,16 +39,10 @@ fn leaky_relu_with_a_negative_or_non_finite_slope_is_refused_for_training() {
             matches!(e, TrainError::UntrainableActivation { layer: 0, .. }),
             "{e:?}"
         );
-        assert!(e.to_string().contains("slope"));
+        assert!(e.to_string().contains("must be finite"));
         assert!(t.step(&mut net, &[[-1.0]], &[[0.0]]).is_err());
         assert_eq!(net.params, before.params);
     }
-    // α ≥ 0 trains as before, and its gradient is right: y = 0.5·x for x < 0
-    let net = one(Act::LeakyRelu(0.5), 1.0, 0.0);
-    let mut t = Trainer::<One, Sgd>::new(Sgd { lr: 0.1 }, Loss::Mse);
-    t.compute_gradients(&net, &[[-1.0]], &[[0.0]]).unwrap();
-    // L = (0.5·w·x)², dL/dw = 2·(0.5·w·x)·0.5·x = 0.5 at w = 1, x = −1
-    assert_eq!(t.gradients().w, [[0.5]]);
 }
 
 /// Item 2: Hyper-parameters out of range, and updates that would write NaN or
@@ -169,14 +172,15 @@ fn blob_with(act: Act, stored_alpha: f32) -> Vec<u8> {
     b
 }
 
-/// Item 8: Blobs with a non-finite or negative leaky slope, or a slope on a
-/// layer without one, are refused (α = NaN made `predict` return NaN).
+/// Item 8: Blobs with a non-finite slope, or a slope on a layer without
+/// one, are refused (α = NaN made `predict` return NaN). A negative slope
+/// is a valid leaky ReLU (and trains, see above).
 #[test]
 fn blobs_with_bad_slopes_are_refused() {
     for (act, alpha) in [
         (Act::LeakyRelu(0.0), f32::NAN),
         (Act::LeakyRelu(0.0), f32::NEG_INFINITY),
-        (Act::LeakyRelu(0.0), -0.5),
+        (Act::Elu(1.0), f32::INFINITY),
         (Act::Relu, 0.25),
         (Act::Identity, -0.0),
     ] {
@@ -187,14 +191,20 @@ fn blobs_with_bad_slopes_are_refused() {
         };
         assert_eq!(BlobModel::parse(&b).unwrap_err(), want, "{act:?} {alpha}");
         assert_eq!(Network::<One>::from_bytes(&b).unwrap_err(), want);
-        assert!(want.to_string().contains("slope"));
+        assert!(want.to_string().contains("parameter"));
     }
-    // and a good slope still loads and writes back the same bytes
-    let b = blob_with(Act::LeakyRelu(0.0), 0.125);
-    let net = Network::<One>::from_bytes(&b).unwrap();
-    let mut again = vec![0u8; b.len()];
-    net.to_bytes(&mut again).unwrap();
-    assert_eq!(again, b);
+    // and good slopes (either sign) still load and write back the same bytes
+    for (act, alpha) in [
+        (Act::LeakyRelu(0.0), 0.125),
+        (Act::LeakyRelu(0.0), -0.5),
+        (Act::Elu(1.0), 2.0),
+    ] {
+        let b = blob_with(act, alpha);
+        let net = Network::<One>::from_bytes(&b).unwrap();
+        let mut again = vec![0u8; b.len()];
+        net.to_bytes(&mut again).unwrap();
+        assert_eq!(again, b);
+    }
 }
 
 /// Item 13: A report interval of 0 does not divide by zero.

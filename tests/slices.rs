@@ -7,15 +7,14 @@
 mod common;
 
 use common::{special_values, EdgeRng};
-use neurokern::activation::{self as a, Act, Activation};
+use neurokern::activation::{self as a, Act, Activation, FromOutput};
 
-const ACTS: [Act; 5] = [
-    Act::Identity,
-    Act::Sigmoid,
-    Act::Tanh,
-    Act::Relu,
-    Act::LeakyRelu(0.01),
-];
+/// Every activation of the table, plus parameters away from the defaults.
+fn acts() -> Vec<Act> {
+    let mut v = Act::ALL.to_vec();
+    v.extend([Act::LeakyRelu(-0.5), Act::Elu(0.5), Act::Elu(-2.0)]);
+    v
+}
 
 fn inputs(n: usize, seed: u64) -> Vec<f32> {
     let mut rng = EdgeRng::new(seed);
@@ -63,7 +62,7 @@ fn for_lengths_and_offsets(mut check: impl FnMut(&[f32], &str)) {
 
 #[test]
 fn slice_forms_match_scalar_forms() {
-    for act in ACTS {
+    for act in acts() {
         for_lengths_and_offsets(|x, ctx| {
             let n = x.len();
             let mut y = vec![0.0; n];
@@ -79,6 +78,9 @@ fn slice_forms_match_scalar_forms() {
             act.derivative(x, &mut y);
             assert_bits(&format!("{act:?} derivative {ctx}"), &y, &want_d);
 
+            if !act.has_derivative_from_output() {
+                return;
+            }
             let want_dy: Vec<f32> = x
                 .iter()
                 .map(|&v| act.derivative_from_output_scalar(v))
@@ -155,6 +157,79 @@ fn flat_functions_match_the_trait() {
             }
             assert_bits(&format!("{name} {ctx}"), &p, &q);
         }
+        let new: [(&str, Flat, Flat, fn(f32) -> f32, fn(f32) -> f32, Act); 6] = [
+            (
+                "silu",
+                a::silu,
+                a::silu_derivative,
+                a::silu_scalar,
+                a::silu_derivative_scalar,
+                Act::Silu,
+            ),
+            (
+                "gelu",
+                a::gelu,
+                a::gelu_derivative,
+                a::gelu_scalar,
+                a::gelu_derivative_scalar,
+                Act::Gelu,
+            ),
+            (
+                "gelu_tanh",
+                a::gelu_tanh,
+                a::gelu_tanh_derivative,
+                a::gelu_tanh_scalar,
+                a::gelu_tanh_derivative_scalar,
+                Act::GeluTanh,
+            ),
+            (
+                "softplus",
+                a::softplus,
+                a::softplus_derivative,
+                a::softplus_scalar,
+                a::softplus_derivative_scalar,
+                Act::Softplus,
+            ),
+            (
+                "hard_sigmoid",
+                a::hard_sigmoid,
+                a::hard_sigmoid_derivative,
+                a::hard_sigmoid_scalar,
+                a::hard_sigmoid_derivative_scalar,
+                Act::HardSigmoid,
+            ),
+            (
+                "elu(1)",
+                |x, y| a::elu(1.0, x, y),
+                |x, y| a::elu_derivative(1.0, x, y),
+                |x| a::elu_scalar(1.0, x),
+                |x| a::elu_derivative_scalar(1.0, x),
+                Act::Elu(1.0),
+            ),
+        ];
+        for (name, f, d, fs, ds, act) in new {
+            f(x, &mut p);
+            act.forward(x, &mut q);
+            assert_bits(&format!("{name} {ctx}"), &p, &q);
+            let s: Vec<f32> = x.iter().map(|&v| fs(v)).collect();
+            assert_bits(&format!("{name}_scalar {ctx}"), &s, &q);
+            let mut r = x.to_vec();
+            match act {
+                Act::Elu(alpha) => a::elu_in_place(alpha, &mut r),
+                Act::Silu => a::silu_in_place(&mut r),
+                Act::Gelu => a::gelu_in_place(&mut r),
+                Act::GeluTanh => a::gelu_tanh_in_place(&mut r),
+                Act::Softplus => a::softplus_in_place(&mut r),
+                Act::HardSigmoid => a::hard_sigmoid_in_place(&mut r),
+                _ => unreachable!(),
+            }
+            assert_bits(&format!("{name}_in_place {ctx}"), &r, &q);
+            d(x, &mut p);
+            act.derivative(x, &mut q);
+            assert_bits(&format!("{name}_derivative {ctx}"), &p, &q);
+            let s: Vec<f32> = x.iter().map(|&v| ds(v)).collect();
+            assert_bits(&format!("{name}_derivative_scalar {ctx}"), &s, &q);
+        }
         for alpha in [0.01f32, 0.2, 1.5] {
             a::leaky_relu(alpha, x, &mut p);
             Act::LeakyRelu(alpha).forward(x, &mut q);
@@ -177,7 +252,7 @@ fn flat_functions_match_the_trait() {
 #[test]
 fn array_forms_match_slices() {
     let x: [f32; 37] = inputs(37, 5).try_into().unwrap();
-    for act in ACTS {
+    for act in acts() {
         let mut y = [0.0f32; 37];
         act.forward(&x, &mut y);
         assert_bits(&format!("{act:?} array"), &act.forward_array(x), &y);
@@ -210,6 +285,12 @@ fn leaky_length_mismatch_names_function_and_lengths() {
 #[should_panic(expected = "x.len() = 2 but dx.len() = 1")]
 fn backward_length_mismatch_names_both_lengths() {
     Act::Relu.backward(&[0.0; 2], &[0.0; 2], &mut [0.0; 1]);
+}
+
+#[test]
+#[should_panic(expected = "gelu has no derivative from its output")]
+fn from_output_of_an_activation_without_one_panics_with_its_name() {
+    Act::Gelu.derivative_from_output(&[0.0; 2], &mut [0.0; 2]);
 }
 
 #[test]

@@ -6,13 +6,12 @@ mod common;
 use common::{oracle, special_values, sweep, sweep_stride, EdgeRng};
 use neurokern::activation::{self as a, Act, Activation};
 
-const ACTS: [Act; 5] = [
-    Act::Identity,
-    Act::Sigmoid,
-    Act::Tanh,
-    Act::Relu,
-    Act::LeakyRelu(0.01),
-];
+/// Every activation of the table, plus parameters of the other sign.
+fn acts() -> Vec<Act> {
+    let mut v = Act::ALL.to_vec();
+    v.extend([Act::LeakyRelu(-0.5), Act::Elu(-0.75), Act::Elu(2.0)]);
+    v
+}
 
 #[test]
 fn nan_in_nan_out_everywhere() {
@@ -22,13 +21,15 @@ fn nan_in_nan_out_everywhere() {
         f32::from_bits(0x7f80_0001),
         f32::from_bits(0xffc0_1234),
     ] {
-        for act in ACTS {
+        for act in acts() {
             assert!(act.forward_scalar(nan).is_nan(), "{act:?} forward");
             assert!(act.derivative_scalar(nan).is_nan(), "{act:?} derivative");
-            assert!(
-                act.derivative_from_output_scalar(nan).is_nan(),
-                "{act:?} from output"
-            );
+            if act.has_derivative_from_output() {
+                assert!(
+                    act.derivative_from_output_scalar(nan).is_nan(),
+                    "{act:?} from output"
+                );
+            }
             let mut y = [0.0f32; 9];
             act.forward(&[nan; 9], &mut y);
             assert!(y.iter().all(|v| v.is_nan()), "{act:?} forward slice");
@@ -269,6 +270,202 @@ fn special_value_table_is_within_contract() {
         ] {
             let u = common::ulp_error(got, want);
             assert!(u <= 2.0, "{name}({x:e}) = {got:e}, want {want:e}: {u} ULP");
+        }
+    }
+}
+
+/// ±0 and ±∞ of the activations after ReLU: exact values, signs included
+/// (−∞ gives the limit, not the NaN that x·σ(x) or x·Φ(x) would form).
+#[test]
+fn specials_of_the_activations_after_relu() {
+    let inf = f32::INFINITY;
+    // (activation, x, φ(x), φ'(x))
+    let table: &[(Act, f32, f32, f32)] = &[
+        (Act::Silu, 0.0, 0.0, 0.5),
+        (Act::Silu, -0.0, -0.0, 0.5),
+        (Act::Silu, inf, inf, 1.0),
+        (Act::Silu, -inf, -0.0, 0.0),
+        (Act::Gelu, 0.0, 0.0, 0.5),
+        (Act::Gelu, -0.0, -0.0, 0.5),
+        (Act::Gelu, inf, inf, 1.0),
+        (Act::Gelu, -inf, -0.0, -0.0),
+        (Act::GeluTanh, 0.0, 0.0, 0.5),
+        (Act::GeluTanh, -0.0, -0.0, 0.5),
+        (Act::GeluTanh, inf, inf, 1.0),
+        (Act::GeluTanh, -inf, -0.0, 0.0),
+        (Act::Elu(1.0), 0.0, 0.0, 1.0),
+        (Act::Elu(1.0), -0.0, -0.0, 1.0),
+        (Act::Elu(1.0), inf, inf, 1.0),
+        (Act::Elu(1.0), -inf, -1.0, 0.0),
+        (Act::Elu(0.5), -inf, -0.5, 0.0),
+        (Act::Softplus, 0.0, core::f32::consts::LN_2, 0.5),
+        (Act::Softplus, inf, inf, 1.0),
+        (Act::Softplus, -inf, 0.0, 0.0),
+        (Act::HardSigmoid, 0.0, 0.5, 1.0 / 6.0),
+        (Act::HardSigmoid, 3.0, 1.0, 0.0),
+        (Act::HardSigmoid, -3.0, 0.0, 0.0),
+        (Act::HardSigmoid, inf, 1.0, 0.0),
+        (Act::HardSigmoid, -inf, 0.0, 0.0),
+    ];
+    for &(act, x, y, d) in table {
+        let (gy, gd) = (act.forward_scalar(x), act.derivative_scalar(x));
+        assert_eq!(
+            gy.to_bits(),
+            y.to_bits(),
+            "{act:?}({x}) = {gy:e}, want {y:e}"
+        );
+        assert!(gd == d, "{act:?}'({x}) = {gd:e}, want {d:e}");
+        if d == 0.0 && y == 0.0 {
+            assert_eq!(
+                gy.is_sign_negative(),
+                y.is_sign_negative(),
+                "{act:?}({x}) sign"
+            );
+        }
+    }
+    // finite everywhere the input is
+    assert!(a::silu_scalar(f32::MAX).is_finite() && a::gelu_scalar(f32::MAX).is_finite());
+    assert_eq!(a::gelu_tanh_scalar(f32::MAX), f32::MAX);
+    assert_eq!(a::softplus_scalar(f32::MAX), f32::MAX);
+    assert_eq!(a::silu_scalar(-f32::MAX).to_bits(), (-0.0f32).to_bits());
+}
+
+/// Monotone where the function is: each activation after ReLU on the
+/// intervals where the exact function is monotone (the minima of SiLU,
+/// GELU and hard-swish are left out by a margin of 0.01), walked in f32
+/// order — every value with `NEUROKERN_EXHAUSTIVE=1`, otherwise a strided
+/// walk plus dense windows around every point where an algorithm changes.
+#[test]
+fn activations_after_relu_are_monotone_where_the_function_is() {
+    fn key(v: f32) -> u32 {
+        let b = v.to_bits();
+        if b >> 31 == 1 {
+            !b
+        } else {
+            b | 0x8000_0000
+        }
+    }
+    fn unkey(k: u32) -> f32 {
+        if k >> 31 == 1 {
+            f32::from_bits(k & 0x7fff_ffff)
+        } else {
+            f32::from_bits(!k)
+        }
+    }
+    let exhaustive = sweep_stride() == 1;
+    let walk = |f: &dyn Fn(f32) -> f32, lo: f32, hi: f32, up: bool, stride: u32, name: &str| {
+        let (a, b) = (key(lo), key(hi));
+        let mut prev = f(lo);
+        let mut k = a;
+        while k < b {
+            k = k.saturating_add(stride).min(b);
+            let x = unkey(k);
+            let y = f(x);
+            let ok = if up { y >= prev } else { y <= prev };
+            assert!(
+                ok,
+                "{name} not monotone at {x:e} ({:#010x}): {prev:e} then {y:e}",
+                x.to_bits()
+            );
+            prev = y;
+        }
+    };
+    let ln2 = core::f32::consts::LN_2;
+    // (name, f, [lo, hi], increasing, switch points for dense windows)
+    type F = fn(f32) -> f32;
+    let rows: [(&str, F, f32, f32, bool, Vec<f32>); 9] = [
+        (
+            "silu",
+            a::silu_scalar,
+            -1.268,
+            f32::INFINITY,
+            true,
+            vec![-8.7e-19, 8.7e-19, 17.0, 40.0],
+        ),
+        (
+            "silu",
+            a::silu_scalar,
+            f32::NEG_INFINITY,
+            -1.288,
+            false,
+            vec![-110.0, -17.0],
+        ),
+        (
+            "gelu",
+            a::gelu_scalar,
+            -0.741,
+            f32::INFINITY,
+            true,
+            vec![-0.75, 0.75, 2.5, 14.5],
+        ),
+        (
+            "gelu",
+            a::gelu_scalar,
+            f32::NEG_INFINITY,
+            -0.762,
+            false,
+            vec![-0.75, -2.5, -14.5],
+        ),
+        (
+            "gelu_tanh",
+            a::gelu_tanh_scalar,
+            -0.742,
+            f32::INFINITY,
+            true,
+            vec![8.7e-19, 20.0],
+        ),
+        (
+            "gelu_tanh",
+            a::gelu_tanh_scalar,
+            f32::NEG_INFINITY,
+            -0.762,
+            false,
+            vec![-20.0, -10.0],
+        ),
+        (
+            "elu",
+            |x| a::elu_scalar(1.0, x),
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            true,
+            (0..45)
+                .map(|k| -(k as f32) * ln2)
+                .chain([-0.346_573_6, -30.0])
+                .collect(),
+        ),
+        (
+            "softplus",
+            a::softplus_scalar,
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            true,
+            vec![-0.5, 1.5, -16.6, 16.6, -110.0, 110.0],
+        ),
+        (
+            "hard_sigmoid",
+            a::hard_sigmoid_scalar,
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            true,
+            vec![-3.0, 3.0],
+        ),
+    ];
+    for (name, f, lo, hi, up, switches) in &rows {
+        let f = |x: f32| f(x);
+        if exhaustive {
+            walk(&f, *lo, *hi, *up, 1, name);
+            continue;
+        }
+        walk(&f, *lo, *hi, *up, 997, name);
+        for &c in switches {
+            let (wlo, whi) = (
+                unkey(key(c).saturating_sub(20_000)),
+                unkey(key(c).saturating_add(20_000)),
+            );
+            let (wlo, whi) = (wlo.max(*lo), whi.min(*hi));
+            if wlo < whi {
+                walk(&f, wlo, whi, *up, 1, name);
+            }
         }
     }
 }

@@ -41,6 +41,10 @@ typedef enum nk_status {
    */
   NK_ERR_ALIGN = 6,
   /*
+   An unknown activation code (see NK_ACT_*), or a parameter alpha that is NaN or infinite.
+   */
+  NK_ERR_ACTIVATION = 7,
+  /*
    The blob is shorter than its header says.
    */
   NK_ERR_BLOB_TRUNCATED = 10,
@@ -65,7 +69,7 @@ typedef enum nk_status {
    */
   NK_ERR_BLOB_SHAPE = 15,
   /*
-   A layer has an unknown activation, an invalid slope (a leaky ReLU's must be finite and >= 0), or non-zero reserved bytes.
+   A layer has an unknown activation or layer kind, an invalid parameter (leaky ReLU's and ELU's alpha must be finite; others 0), or non-zero reserved bytes.
    */
   NK_ERR_BLOB_ACTIVATION = 16,
   /*
@@ -77,6 +81,22 @@ typedef enum nk_status {
    */
   NK_ERR_BLOB_NONFINITE = 18,
 } nk_status;
+
+/*
+ Activation codes for nk_activation_f32 (Act::code in Rust).
+ */
+#define NK_ACT_IDENTITY 0
+#define NK_ACT_SIGMOID 1
+#define NK_ACT_TANH 2
+#define NK_ACT_RELU 3
+#define NK_ACT_LEAKY_RELU 4
+#define NK_ACT_SILU 5
+#define NK_ACT_GELU 6
+#define NK_ACT_GELU_TANH 7
+#define NK_ACT_ELU 8
+#define NK_ACT_SOFTPLUS 9
+#define NK_ACT_HARD_SIGMOID 10
+
 
 /*
  Storage for a model (1280 bytes, 8-aligned), provided by the caller (no heap): fill it with
@@ -213,6 +233,39 @@ nk_status nk_leaky_relu_f32(float alpha, const float *x, float *y, size_t n);
  `x` must point to `n` readable floats and `y` to `n` writable floats.
  */
 nk_status nk_leaky_relu_derivative_f32(float alpha, const float *x, float *y, size_t n);
+
+/*
+ Any activation of the crate by its code (`NK_ACT_SIGMOID`, `NK_ACT_GELU`,
+ …; the values of `neurokern::activation::Act::code`): `y[i] = φ(x[i])`.
+ `alpha` is leaky ReLU's and ELU's parameter and is ignored by the others.
+ The accuracy of each is that of the Rust function of the same name. Same
+ buffer rules as `nk_sigmoid_f32`; an unknown code or a non-finite `alpha`
+ where one is used gives `NK_ERR_ACTIVATION`.
+
+ # Safety
+ `x` must point to `n` readable floats and `y` to `n` writable floats.
+ */
+nk_status nk_activation_f32(uint8_t act, float alpha, const float *x, float *y, size_t n);
+
+/*
+ The derivative φ'(x) of any activation by its code, from the input.
+ Same rules as `nk_activation_f32`.
+
+ # Safety
+ `x` must point to `n` readable floats and `y` to `n` writable floats.
+ */
+nk_status nk_activation_derivative_f32(uint8_t act,
+                                       float alpha,
+                                       const float *x,
+                                       float *y,
+                                       size_t n);
+
+/*
+ The name of activation `act` (`"sigmoid"`, `"gelu_tanh"`, …) as a static
+ NUL-terminated string, or NULL for an unknown code: codes run from 0
+ without gaps, so a loop until NULL lists them all.
+ */
+const char *nk_activation_name(uint8_t act);
 
 /*
  Validates the blob (`len` bytes at `blob`: magic, version, shapes,

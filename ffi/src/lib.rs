@@ -11,7 +11,7 @@
 #![allow(non_camel_case_types)]
 
 use core::ffi::c_char;
-use neurokern::activation as a;
+use neurokern::activation::{self as a, Act, Activation};
 use neurokern::nn::io::{BlobError, BlobModel, PredictError};
 
 #[cfg(all(feature = "panic-handler", not(feature = "std")))]
@@ -321,6 +321,95 @@ pub unsafe extern "C" fn nk_leaky_relu_derivative_f32(
     unsafe { unary(x, y, n, |x, y| a::leaky_relu_derivative(alpha, x, y)) }
 }
 
+/// The activation for `code` and `alpha`, or `NK_ERR_ACTIVATION`.
+fn activation(code: u8, alpha: f32) -> Result<Act, nk_status> {
+    match Act::from_code(code, alpha) {
+        Some(act) if !act.has_param() || alpha.is_finite() => Ok(act),
+        _ => Err(NK_ERR_ACTIVATION),
+    }
+}
+
+/// Any activation of the crate by its code (`NK_ACT_SIGMOID`, `NK_ACT_GELU`,
+/// …; the values of `neurokern::activation::Act::code`): `y[i] = φ(x[i])`.
+/// `alpha` is leaky ReLU's and ELU's parameter and is ignored by the others.
+/// The accuracy of each is that of the Rust function of the same name. Same
+/// buffer rules as `nk_sigmoid_f32`; an unknown code or a non-finite `alpha`
+/// where one is used gives `NK_ERR_ACTIVATION`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_activation_f32(
+    act: u8,
+    alpha: f32,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    match activation(act, alpha) {
+        // SAFETY: forwarded from this function's contract.
+        Ok(act) => unsafe { unary(x, y, n, |x, y| act.forward(x, y)) },
+        Err(e) => e,
+    }
+}
+
+/// The derivative φ'(x) of any activation by its code, from the input.
+/// Same rules as `nk_activation_f32`.
+///
+/// # Safety
+/// `x` must point to `n` readable floats and `y` to `n` writable floats.
+#[no_mangle]
+pub unsafe extern "C" fn nk_activation_derivative_f32(
+    act: u8,
+    alpha: f32,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> nk_status {
+    match activation(act, alpha) {
+        // SAFETY: forwarded from this function's contract.
+        Ok(act) => unsafe { unary(x, y, n, |x, y| act.derivative(x, y)) },
+        Err(e) => e,
+    }
+}
+
+/// The name of activation `act` (`"sigmoid"`, `"gelu_tanh"`, …) as a static
+/// NUL-terminated string, or NULL for an unknown code: codes run from 0
+/// without gaps, so a loop until NULL lists them all.
+#[no_mangle]
+pub extern "C" fn nk_activation_name(act: u8) -> *const core::ffi::c_char {
+    match Act::ALL.iter().position(|a| a.code() == act) {
+        Some(i) => ACT_NAMES_C[i].as_ptr().cast(),
+        None => core::ptr::null(),
+    }
+}
+
+/// Longest activation name plus its NUL, with room to spare.
+const NAME_MAX: usize = 24;
+
+/// The names of `Act::ALL`, NUL-terminated, built at compile time from
+/// `Act::name` (so the C names cannot drift from the Rust ones).
+static ACT_NAMES_C: [[u8; NAME_MAX]; Act::ALL.len()] = act_names_c();
+
+const fn act_names_c() -> [[u8; NAME_MAX]; Act::ALL.len()] {
+    let mut out = [[0u8; NAME_MAX]; Act::ALL.len()];
+    let mut i = 0;
+    while i < Act::ALL.len() {
+        let b = Act::ALL[i].name().as_bytes();
+        assert!(
+            b.len() < NAME_MAX,
+            "activation name too long for the C table"
+        );
+        let mut j = 0;
+        while j < b.len() {
+            out[i][j] = b[j];
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 fn blob_status(e: BlobError) -> nk_status {
     match e {
         BlobError::Truncated { .. } | BlobError::BufferTooSmall { .. } => NK_ERR_BLOB_TRUNCATED,
@@ -334,6 +423,7 @@ fn blob_status(e: BlobError) -> nk_status {
         | BlobError::BrokenChain { .. }
         | BlobError::ShapeMismatch { .. } => NK_ERR_BLOB_SHAPE,
         BlobError::UnknownActivation { .. }
+        | BlobError::UnknownLayerKind { .. }
         | BlobError::ReservedNotZero { .. }
         | BlobError::BadSlope { .. } => NK_ERR_BLOB_ACTIVATION,
         BlobError::Checksum { .. } => NK_ERR_BLOB_CHECKSUM,

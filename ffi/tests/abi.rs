@@ -8,7 +8,7 @@
 //! blocks make.
 
 use neurokern::activation as a;
-use neurokern::activation::Act;
+use neurokern::activation::{Act, Activation};
 use neurokern::nn::{Dense, DenseParams, Network};
 use neurokern_ffi::*;
 use nk_status::*;
@@ -33,6 +33,54 @@ fn same(a: &[f32], b: &[f32]) -> bool {
     a.iter()
         .zip(b)
         .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+}
+
+#[test]
+fn every_activation_by_code_matches_rust() {
+    let x: Vec<f32> = (0..70).map(|i| (i as f32 - 35.0) * 0.37).collect();
+    let mut acts = Act::ALL.to_vec();
+    acts.extend([Act::LeakyRelu(-0.5), Act::Elu(0.25)]);
+    for act in acts {
+        let (mut want, mut y) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+        act.forward(&x, &mut want);
+        // SAFETY: valid, distinct buffers of x.len() floats.
+        let s = unsafe {
+            nk_activation_f32(act.code(), act.alpha(), x.as_ptr(), y.as_mut_ptr(), x.len())
+        };
+        assert_eq!(s, NK_OK, "{act:?}");
+        assert!(same(&y, &want), "{act:?}");
+        act.derivative(&x, &mut want);
+        // SAFETY: as above.
+        let s = unsafe {
+            nk_activation_derivative_f32(
+                act.code(),
+                act.alpha(),
+                x.as_ptr(),
+                y.as_mut_ptr(),
+                x.len(),
+            )
+        };
+        assert_eq!(s, NK_OK, "{act:?}");
+        assert!(same(&y, &want), "{act:?}");
+    }
+    let mut y = [0.0f32; 4];
+    // SAFETY: codes and α are checked before any access.
+    unsafe {
+        assert_eq!(
+            nk_activation_f32(200, 0.0, x.as_ptr(), y.as_mut_ptr(), 4),
+            NK_ERR_ACTIVATION
+        );
+        let elu = Act::Elu(1.0).code();
+        assert_eq!(
+            nk_activation_f32(elu, f32::NAN, x.as_ptr(), y.as_mut_ptr(), 4),
+            NK_ERR_ACTIVATION
+        );
+        // α is ignored where there is none
+        assert_eq!(
+            nk_activation_f32(Act::Silu.code(), f32::NAN, x.as_ptr(), y.as_mut_ptr(), 4),
+            NK_OK
+        );
+    }
 }
 
 #[test]
@@ -175,7 +223,7 @@ fn model_predicts_and_refuses_bad_storage_lengths_and_blobs() {
     assert_eq!(unsafe { nk_model_input_len(odd, &mut n) }, NK_ERR_ALIGN);
     // blobs with slopes the crate refuses
     for (act, bits) in [
-        (Act::LeakyRelu(-0.5), None),
+        (Act::Elu(f32::NAN), None),
         (Act::LeakyRelu(f32::NAN), None),
         (Act::LeakyRelu(f32::NEG_INFINITY), None),
         (Act::Relu, Some(0.25f32)),

@@ -21,11 +21,25 @@ fn status_enum() -> String {
     s
 }
 
+/// `#define NK_ACT_<NAME> <code>` for every activation of the crate's table.
+fn activation_defines() -> String {
+    let mut s =
+        String::from("/*\n Activation codes for nk_activation_f32 (Act::code in Rust).\n */\n");
+    for act in neurokern::activation::Act::ALL {
+        s += &format!(
+            "#define NK_ACT_{} {}\n",
+            act.name().to_uppercase(),
+            act.code()
+        );
+    }
+    s
+}
+
 fn generate() -> Vec<u8> {
     let dir = env!("CARGO_MANIFEST_DIR");
     let mut config =
         cbindgen::Config::from_file(format!("{dir}/cbindgen.toml")).expect("cbindgen.toml");
-    config.after_includes = Some(status_enum());
+    config.after_includes = Some(format!("{}\n\n{}", status_enum(), activation_defines()));
     let mut generated = Vec::new();
     cbindgen::Builder::new()
         .with_crate(dir)
@@ -71,6 +85,25 @@ fn every_status_is_in_the_header_with_its_value_and_message() {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), STATUSES.len());
+}
+
+#[test]
+fn every_activation_is_in_the_header_and_named_by_the_library() {
+    let header = String::from_utf8(generate()).unwrap();
+    for act in neurokern::activation::Act::ALL {
+        let line = format!(
+            "#define NK_ACT_{} {}\n",
+            act.name().to_uppercase(),
+            act.code()
+        );
+        assert!(header.contains(&line), "{line}");
+        let p = neurokern_ffi::nk_activation_name(act.code());
+        // SAFETY: a non-NULL result is a static NUL-terminated string.
+        let name = unsafe { std::ffi::CStr::from_ptr(p) }.to_str().unwrap();
+        assert_eq!(name, act.name());
+    }
+    let past = neurokern::activation::Act::ALL.len() as u8;
+    assert!(neurokern_ffi::nk_activation_name(past).is_null());
 }
 
 #[test]

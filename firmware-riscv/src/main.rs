@@ -6,13 +6,12 @@
 #![no_main]
 
 use core::hint::black_box;
-use neurokern::activation as a;
+use neurokern::activation::{Act, Activation};
 use neurokern::fingerprint as fp;
 use riscv_semihosting::{debug, hprintln};
 
 const N: usize = 512;
 
-type SliceFn = fn(&[f32], &mut [f32]);
 
 /// Instructions retired by `f`.
 fn instructions(f: impl FnOnce()) -> u64 {
@@ -40,18 +39,20 @@ fn main() -> ! {
         *v = (i as f32 / N as f32 - 0.5) * 16.0;
     }
     let mut y = [0.0f32; N];
-    let cases: [(&str, SliceFn); 6] = [
-        ("sigmoid", a::sigmoid),
-        ("tanh", a::tanh),
-        ("relu", a::relu),
-        ("leaky_relu", |x, y| a::leaky_relu(0.01, x, y)),
-        ("sigmoid_derivative", a::sigmoid_derivative),
-        ("tanh_derivative", a::tanh_derivative),
-    ];
-    for (name, f) in cases {
-        f(&x, &mut y);
-        let n = instructions(|| f(black_box(&x), black_box(&mut y)));
-        hprintln!("cost {} instructions {} elements {}", name, n, N);
+    // every activation of the crate's table, forward and derivative
+    for act in Act::ALL {
+        for (suffix, derivative) in [("", false), ("_derivative", true)] {
+            let f = |x: &[f32], y: &mut [f32]| {
+                if derivative {
+                    act.derivative(x, y)
+                } else {
+                    act.forward(x, y)
+                }
+            };
+            f(&x, &mut y);
+            let n = instructions(|| f(black_box(&x), black_box(&mut y)));
+            hprintln!("cost {}{} instructions {} elements {}", act.name(), suffix, n, N);
+        }
     }
     debug::exit(if ok {
         debug::EXIT_SUCCESS

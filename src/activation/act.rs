@@ -1,128 +1,305 @@
-//! [`Act`]: an activation chosen at run time.
+//! [`Act`]: an activation chosen at run time, generated from the one table
+//! of activations below.
 
-use super::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
+use super::{Activation, FromOutput};
 
-/// An activation chosen at run time: what a dense layer stores.
+/// **The table of activations**: the only list of them in the crate. Each
+/// row gives the `Act` variant (with its parameter and that parameter's
+/// default, if any), the kernel value, the one-byte blob code, the name
+/// used by the CLI, the C API and reports, whether φ' can be computed from
+/// the output (`y`) or needs the input (`x`), and the variant's doc line.
+/// [`Act::ALL`], [`Act::code`], [`Act::from_code`], [`Act::name`],
+/// [`Act::from_name`] and the dispatch all come from it; tests, fingerprints,
+/// the harness, the firmware and the FFI iterate `Act::ALL`.
 ///
-/// Each method matches once and then runs the chosen kernel over the whole
-/// slice, so the dispatch costs one branch per call, not per element.
-///
-/// ```
-/// use neurokern::activation::{Act, Activation};
-///
-/// let mut y = [0.0f32; 3];
-/// for act in [Act::Relu, Act::LeakyRelu(0.1), Act::Tanh] {
-///     act.forward(&[-1.0, 0.0, 1.0], &mut y);
-///     assert_eq!(y[1].abs(), 0.0);
-/// }
-/// assert_eq!(Act::LeakyRelu(0.1).forward_scalar(-1.0), -0.1);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub enum Act {
-    /// φ(x) = x: linear output layers.
-    #[default]
-    Identity,
-    /// The logistic sigmoid.
-    Sigmoid,
-    /// The hyperbolic tangent.
-    Tanh,
-    /// max(x, 0).
-    Relu,
-    /// x for x ≥ 0, α·x below.
-    LeakyRelu(f32),
-}
-
-macro_rules! dispatch {
-    ($self:expr, $k:ident => $e:expr) => {
-        match *$self {
-            Act::Identity => {
-                let $k = Identity;
-                $e
-            }
-            Act::Sigmoid => {
-                let $k = Sigmoid;
-                $e
-            }
-            Act::Tanh => {
-                let $k = Tanh;
-                $e
-            }
-            Act::Relu => {
-                let $k = Relu;
-                $e
-            }
-            Act::LeakyRelu(alpha) => {
-                let $k = LeakyRelu::new(alpha);
-                $e
-            }
+/// Adding an activation: write its kernel file (see `silu.rs`), add one row
+/// here with the next free code, and list it in the accuracy contract.
+macro_rules! activation_table {
+    ($callback:ident, $d:tt) => {
+        $callback! { ($d)
+            Identity() = $crate::activation::Identity, 0, "identity", y, "φ(x) = x: linear output layers.";
+            Sigmoid() = $crate::activation::Sigmoid, 1, "sigmoid", y, "The logistic sigmoid 1/(1 + e^−x).";
+            Tanh() = $crate::activation::Tanh, 2, "tanh", y, "The hyperbolic tangent.";
+            Relu() = $crate::activation::Relu, 3, "relu", y, "max(x, 0).";
+            LeakyRelu(alpha = 0.01) = $crate::activation::LeakyRelu::new(alpha), 4, "leaky_relu", y,
+                "x for x ≥ 0, α·x below (from the output only for α ≥ 0).";
+            Silu() = $crate::activation::Silu, 5, "silu", x, "SiLU / swish x·σ(x).";
+            Gelu() = $crate::activation::Gelu, 6, "gelu", x, "GELU x·Φ(x) with the exact normal CDF.";
+            GeluTanh() = $crate::activation::GeluTanh, 7, "gelu_tanh", x, "GELU's tanh approximation.";
+            Elu(alpha = 1.0) = $crate::activation::Elu::new(alpha), 8, "elu", x, "x for x > 0, α·(e^x − 1) below.";
+            Softplus() = $crate::activation::Softplus, 9, "softplus", x, "log(1 + e^x).";
+            HardSigmoid() = $crate::activation::HardSigmoid, 10, "hard_sigmoid", x, "ReLU6(x + 3)/6.";
         }
     };
 }
 
+macro_rules! define_act {
+    (($d:tt) $(
+        $v:ident ( $($p:ident = $pd:literal)? ) = $k:expr, $code:literal, $name:literal,
+        $fo:ident, $doc:literal;
+    )*) => {
+        /// An activation chosen at run time: what a dense layer stores.
+        ///
+        /// Each method matches once and then runs the chosen kernel over the
+        /// whole slice, so the dispatch costs one branch per call, not per
+        /// element. New activations are added as new variants, hence
+        /// `#[non_exhaustive]`.
+        ///
+        /// ```
+        /// use neurokern::activation::{Act, Activation};
+        ///
+        /// let mut y = [0.0f32; 3];
+        /// for act in [Act::Relu, Act::LeakyRelu(0.1), Act::Tanh, Act::Gelu] {
+        ///     act.forward(&[-1.0, 0.0, 1.0], &mut y);
+        ///     assert_eq!(y[1].abs(), 0.0);
+        /// }
+        /// assert_eq!(Act::LeakyRelu(0.1).forward_scalar(-1.0), -0.1);
+        /// assert_eq!(Act::ALL.len(), 11);
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Act {
+            $(
+                #[doc = $doc]
+                $(#[doc = concat!("\n\nThe field is ", stringify!($p), " (default ", stringify!($pd), ").")])?
+                $v $( (define_act!(@ty $p)) )?,
+            )*
+        }
+
+        impl Act {
+            /// Every activation, in code order, with default parameters
+            /// (leaky ReLU α = 0.01, ELU α = 1).
+            pub const ALL: [Act; define_act!(@count $($v)*)] = [
+                $( Act::$v $( (define_act!(@val $p $pd)) )? ),*
+            ];
+
+            /// A short lower-case name: `identity`, `sigmoid`, `tanh`,
+            /// `relu`, `leaky_relu`, `silu`, `gelu`, `gelu_tanh`, `elu`,
+            /// `softplus`, `hard_sigmoid`.
+            ///
+            /// ```
+            /// assert_eq!(neurokern::activation::Act::LeakyRelu(0.01).name(), "leaky_relu");
+            /// ```
+            pub const fn name(&self) -> &'static str {
+                match self {
+                    $( Act::$v $( (define_act!(@pat $p)) )? => $name, )*
+                }
+            }
+
+            /// The one-byte code used by the weight blob format and the C
+            /// API (the row order of the table: 0 identity … 10 hard sigmoid).
+            ///
+            /// ```
+            /// use neurokern::activation::Act;
+            /// assert_eq!(Act::from_code(Act::Tanh.code(), 0.0), Some(Act::Tanh));
+            /// ```
+            pub const fn code(&self) -> u8 {
+                match self {
+                    $( Act::$v $( (define_act!(@pat $p)) )? => $code, )*
+                }
+            }
+
+            /// The activation for a code from [`Act::code`] (`param` is used
+            /// by leaky ReLU and ELU only); `None` for an unknown code.
+            ///
+            /// ```
+            /// use neurokern::activation::Act;
+            /// assert_eq!(Act::from_code(4, 0.2), Some(Act::LeakyRelu(0.2)));
+            /// assert_eq!(Act::from_code(200, 0.0), None);
+            /// ```
+            #[allow(unused_variables)]
+            pub const fn from_code(code: u8, param: f32) -> Option<Act> {
+                Some(match code {
+                    $( $code => Act::$v $( (define_act!(@use $p param)) )?, )*
+                    _ => return None,
+                })
+            }
+
+            /// The activation with this [`name`](Act::name) (`param` as in
+            /// [`Act::from_code`]); `None` for an unknown name.
+            ///
+            /// ```
+            /// use neurokern::activation::Act;
+            /// assert_eq!(Act::from_name("elu", 0.5), Some(Act::Elu(0.5)));
+            /// assert_eq!(Act::from_name("swish", 0.0), None);
+            /// ```
+            #[allow(unused_variables)]
+            pub fn from_name(name: &str, param: f32) -> Option<Act> {
+                Some(match name {
+                    $( $name => Act::$v $( (define_act!(@use $p param)) )?, )*
+                    _ => return None,
+                })
+            }
+
+            /// Whether the activation has a parameter (leaky ReLU's and
+            /// ELU's α).
+            ///
+            /// ```
+            /// use neurokern::activation::Act;
+            /// assert!(Act::Elu(1.0).has_param() && !Act::Silu.has_param());
+            /// ```
+            pub const fn has_param(&self) -> bool {
+                match self {
+                    $( Act::$v $( (define_act!(@pat $p)) )? => define_act!(@has $($p)?), )*
+                }
+            }
+
+            /// The parameter (leaky ReLU's and ELU's α; 0 for the others).
+            ///
+            /// ```
+            /// assert_eq!(neurokern::activation::Act::LeakyRelu(0.3).alpha(), 0.3);
+            /// ```
+            pub const fn alpha(&self) -> f32 {
+                match *self {
+                    $( Act::$v $( ($p) )? => define_act!(@get $($p)?), )*
+                }
+            }
+
+            /// Whether φ' can be computed from the output y = φ(x), so that
+            /// back-propagation needs only y: σ, tanh, identity, ReLU, and
+            /// leaky ReLU with α ≥ 0. The others (SiLU, GELU, ELU, softplus,
+            /// the hard variants, leaky ReLU with α < 0) need the input x,
+            /// which a [`Dense`](crate::nn::Dense) layer then keeps.
+            ///
+            /// ```
+            /// use neurokern::activation::Act;
+            /// assert!(Act::Tanh.has_derivative_from_output());
+            /// assert!(!Act::Silu.has_derivative_from_output());
+            /// assert!(!Act::LeakyRelu(-0.5).has_derivative_from_output());
+            /// ```
+            pub const fn has_derivative_from_output(&self) -> bool {
+                let row = match self {
+                    $( Act::$v $( (define_act!(@pat $p)) )? => define_act!(@fo $fo), )*
+                };
+                // a negative slope makes y > 0 for x < 0
+                row && !(self.alpha() < 0.0)
+            }
+
+            /// `d = φ'(x)` computed from the cached output `y = φ(x)`.
+            ///
+            /// # Panics
+            ///
+            /// When [`Act::has_derivative_from_output`] is false, or when the
+            /// lengths differ.
+            ///
+            /// ```
+            /// let mut d = [0.0f32; 1];
+            /// neurokern::activation::Act::Sigmoid.derivative_from_output(&[0.5], &mut d);
+            /// assert_eq!(d, [0.25]);
+            /// ```
+            #[track_caller]
+            #[allow(unused_variables)]
+            pub fn derivative_from_output(&self, y: &[f32], d: &mut [f32]) {
+                self.assert_from_output();
+                match *self {
+                    $( Act::$v $( ($p) )? => define_act!(@call_fo $fo, $k, derivative_from_output(y, d)), )*
+                }
+            }
+
+            /// φ' from one cached output value.
+            ///
+            /// # Panics
+            ///
+            /// When [`Act::has_derivative_from_output`] is false.
+            #[track_caller]
+            #[allow(unused_variables)]
+            pub fn derivative_from_output_scalar(&self, y: f32) -> f32 {
+                self.assert_from_output();
+                match *self {
+                    $( Act::$v $( ($p) )? => define_act!(@call_fo $fo, $k, derivative_from_output_scalar(y)), )*
+                }
+            }
+
+            /// `dx = dy ⊙ φ'` with φ' from the cached output `y`.
+            ///
+            /// # Panics
+            ///
+            /// When [`Act::has_derivative_from_output`] is false, or when the
+            /// lengths differ.
+            #[track_caller]
+            #[allow(unused_variables)]
+            pub fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) {
+                self.assert_from_output();
+                match *self {
+                    $( Act::$v $( ($p) )? => define_act!(@call_fo $fo, $k, backward_from_output(y, dy, dx)), )*
+                }
+            }
+
+            /// `grad = grad ⊙ φ'` with φ' from the cached output `y`.
+            ///
+            /// # Panics
+            ///
+            /// When [`Act::has_derivative_from_output`] is false, or when the
+            /// lengths differ.
+            #[track_caller]
+            #[allow(unused_variables)]
+            pub fn backward_from_output_in_place(&self, y: &[f32], grad: &mut [f32]) {
+                self.assert_from_output();
+                match *self {
+                    $( Act::$v $( ($p) )? => define_act!(@call_fo $fo, $k, backward_from_output_in_place(y, grad)), )*
+                }
+            }
+        }
+
+        /// Runs `$e` with `$k` bound to the kernel value of `$self`.
+        macro_rules! dispatch {
+            ($d self_:expr, $d kk:ident => $d e:expr) => {
+                match *$d self_ {
+                    $( $crate::activation::Act::$v $( ($p) )? => { let $d kk = $k; $d e } )*
+                }
+            };
+        }
+    };
+    (@ty $p:ident) => { f32 };
+    (@val $p:ident $pd:literal) => { $pd };
+    (@pat $p:ident) => { _ };
+    (@use $p:ident $param:ident) => { $param };
+    (@has) => { false };
+    (@has $p:ident) => { true };
+    (@get) => { 0.0 };
+    (@get $p:ident) => { $p };
+    (@fo y) => { true };
+    (@fo x) => { false };
+    (@call_fo y, $k:expr, $m:ident ( $($a:expr),* )) => { FromOutput::$m(&$k, $($a),*) };
+    (@call_fo x, $k:expr, $m:ident ( $($a:expr),* )) => { unreachable!() };
+    (@count) => { 0 };
+    (@count $h:ident $($t:ident)*) => { 1 + define_act!(@count $($t)*) };
+}
+
+activation_table!(define_act, $);
+pub(crate) use dispatch;
+
+impl Default for Act {
+    /// [`Act::Identity`].
+    fn default() -> Self {
+        Act::Identity
+    }
+}
+
 impl Act {
-    /// A short lower-case name: `identity`, `sigmoid`, `tanh`, `relu`,
-    /// `leaky_relu`.
-    ///
-    /// ```
-    /// assert_eq!(neurokern::activation::Act::LeakyRelu(0.01).name(), "leaky_relu");
-    /// ```
-    pub const fn name(&self) -> &'static str {
-        match self {
-            Act::Identity => "identity",
-            Act::Sigmoid => "sigmoid",
-            Act::Tanh => "tanh",
-            Act::Relu => "relu",
-            Act::LeakyRelu(_) => "leaky_relu",
+    #[track_caller]
+    fn assert_from_output(&self) {
+        if !self.has_derivative_from_output() {
+            from_output_missing(*self)
         }
     }
+}
 
-    /// The one-byte code used by the weight blob format (0 identity,
-    /// 1 sigmoid, 2 tanh, 3 relu, 4 leaky ReLU).
-    ///
-    /// ```
-    /// use neurokern::activation::Act;
-    /// assert_eq!(Act::from_code(Act::Tanh.code(), 0.0), Some(Act::Tanh));
-    /// ```
-    pub const fn code(&self) -> u8 {
-        match self {
-            Act::Identity => 0,
-            Act::Sigmoid => 1,
-            Act::Tanh => 2,
-            Act::Relu => 3,
-            Act::LeakyRelu(_) => 4,
-        }
+#[cold]
+#[track_caller]
+fn from_output_missing(act: Act) -> ! {
+    if act.has_param() {
+        panic!(
+            "neurokern: {} with α = {} has no derivative from its output; use the input x \
+             (Activation::backward)",
+            act.name(),
+            act.alpha()
+        )
     }
-
-    /// The activation for a code from [`Act::code`] (`alpha` is used by leaky
-    /// ReLU only); `None` for an unknown code.
-    ///
-    /// ```
-    /// use neurokern::activation::Act;
-    /// assert_eq!(Act::from_code(4, 0.2), Some(Act::LeakyRelu(0.2)));
-    /// assert_eq!(Act::from_code(9, 0.0), None);
-    /// ```
-    pub const fn from_code(code: u8, alpha: f32) -> Option<Act> {
-        Some(match code {
-            0 => Act::Identity,
-            1 => Act::Sigmoid,
-            2 => Act::Tanh,
-            3 => Act::Relu,
-            4 => Act::LeakyRelu(alpha),
-            _ => return None,
-        })
-    }
-
-    /// The slope parameter (leaky ReLU's α; 0 for the others).
-    ///
-    /// ```
-    /// assert_eq!(neurokern::activation::Act::LeakyRelu(0.3).alpha(), 0.3);
-    /// ```
-    pub const fn alpha(&self) -> f32 {
-        match self {
-            Act::LeakyRelu(a) => *a,
-            _ => 0.0,
-        }
-    }
+    panic!(
+        "neurokern: {} has no derivative from its output; use the input x (Activation::backward)",
+        act.name()
+    )
 }
 
 impl Activation for Act {
@@ -147,26 +324,11 @@ impl Activation for Act {
         dispatch!(self, k => k.derivative_scalar(x))
     }
     #[track_caller]
-    fn derivative_from_output(&self, y: &[f32], d: &mut [f32]) {
-        dispatch!(self, k => k.derivative_from_output(y, d))
-    }
-    fn derivative_from_output_scalar(&self, y: f32) -> f32 {
-        dispatch!(self, k => k.derivative_from_output_scalar(y))
-    }
-    #[track_caller]
     fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
         dispatch!(self, k => k.backward(x, dy, dx))
     }
     #[track_caller]
     fn backward_in_place(&self, x: &[f32], grad: &mut [f32]) {
         dispatch!(self, k => k.backward_in_place(x, grad))
-    }
-    #[track_caller]
-    fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) {
-        dispatch!(self, k => k.backward_from_output(y, dy, dx))
-    }
-    #[track_caller]
-    fn backward_from_output_in_place(&self, y: &[f32], grad: &mut [f32]) {
-        dispatch!(self, k => k.backward_from_output_in_place(y, grad))
     }
 }

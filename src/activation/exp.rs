@@ -69,20 +69,56 @@ pub(crate) fn clamp<L: Lane>(v: L, lo: f32, hi: f32) -> L {
 /// (the power of two must be a normal number).
 #[inline(always)]
 pub(crate) fn exp_scaled<L: Lane, const S: i32>(z: L) -> L {
-    let biased = (z * L::splat(LOG2E) - L::splat(0.5)) + L::splat(MAGIC);
-    let k = biased - L::splat(MAGIC);
+    let (biased, k) = floor_log2e(z);
     let r = (z - k * L::splat(LN2_HI)) - k * L::splat(LN2_LO);
+    exp_poly(r) * pow2::<L, S>(biased)
+}
+
+/// `e^(hi + lo) · 2^S` for an argument carried in two parts (`|lo|` well
+/// below an ULP of `hi`), so that an argument of magnitude 100 keeps the
+/// bits that a single f32 would round away (GELU's `−x²/2`, the tanh-GELU's
+/// `2u`). `hi − k·LN2_HI` is exact when `hi` has at most 24 significant bits
+/// and is within a factor of two of `k·ln 2` (Sterbenz), so `lo` survives.
+#[inline(always)]
+pub(crate) fn exp_scaled2<L: Lane, const S: i32>(hi: L, lo: L) -> L {
+    let (biased, k) = floor_log2e(hi + lo);
+    let r = ((hi - k * L::splat(LN2_HI)) - k * L::splat(LN2_LO)) + lo;
+    exp_poly(r) * pow2::<L, S>(biased)
+}
+
+/// `k = ⌊z / ln 2⌋` as a float, and the same value biased by `MAGIC`
+/// (whose low mantissa bits hold k as an integer).
+#[inline(always)]
+pub(crate) fn floor_log2e<L: Lane>(z: L) -> (L, L) {
+    let biased = (z * L::splat(LOG2E) - L::splat(0.5)) + L::splat(MAGIC);
+    (biased, biased - L::splat(MAGIC))
+}
+
+/// `z − k·ln 2` in the two Cody–Waite pieces.
+#[inline(always)]
+pub(crate) fn reduce<L: Lane>(z: L, k: L) -> L {
+    (z - k * L::splat(LN2_HI)) - k * L::splat(LN2_LO)
+}
+
+/// `2^(k+S)` built in the exponent field from `MAGIC + k`.
+#[inline(always)]
+pub(crate) fn pow2<L: Lane, const S: i32>(biased: L) -> L {
+    // bits(MAGIC + k) − bits(MAGIC) = k; add the biased exponent of 2^S
+    let offset = MAGIC.to_bits().wrapping_sub((127 + S) as u32);
+    let e = L::bits_sub(biased.to_bits(), L::bits_splat(offset));
+    L::from_bits(L::bits_shl::<23>(e))
+}
+
+/// `e^r` for `r ∈ [0, ln 2)`.
+#[inline(always)]
+fn exp_poly<L: Lane>(r: L) -> L {
     // Estrin's scheme: shorter dependency chain than Horner, and still only
     // sums and products of non-negative terms for r ≥ 0 (monotone).
     let r2 = r * r;
     let lo = L::splat(C2) + r * L::splat(C3);
     let hi = (L::splat(C4) + r * L::splat(C5)) + r2 * L::splat(C6);
     let q = lo + r2 * hi;
-    let p = L::splat(1.0) + (r + r2 * q);
-    // bits(MAGIC + k) − bits(MAGIC) = k; add the biased exponent of 2^S
-    let offset = MAGIC.to_bits().wrapping_sub((127 + S) as u32);
-    let e = L::bits_sub(biased.to_bits(), L::bits_splat(offset));
-    p * L::from_bits(L::bits_shl::<23>(e))
+    L::splat(1.0) + (r + r2 * q)
 }
 
 /// `(1 + t)² · 2^100` from `T = t · 2^100` (t ≤ 1), expanded as

@@ -1,7 +1,7 @@
 //! The identity activation, for linear output layers.
 
-use super::impl_activation;
-use super::kernel::Kernel;
+use super::kernel::{Kernel, KernelFromOutput};
+use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
 /// φ(x) = x, φ' = 1 (NaN for NaN), as an [`Activation`](super::Activation):
@@ -24,6 +24,9 @@ impl Kernel for Identity {
     fn df<L: Lane>(&self, x: L) -> L {
         L::select(x.is_nan(), x, L::splat(1.0))
     }
+}
+
+impl KernelFromOutput for Identity {
     #[inline(always)]
     fn df_from_output<L: Lane>(&self, y: L) -> L {
         self.df(y)
@@ -31,3 +34,4 @@ impl Kernel for Identity {
 }
 
 impl_activation!(Identity, "Identity");
+impl_from_output!(Identity, "Identity");

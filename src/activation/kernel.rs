@@ -3,13 +3,18 @@
 
 use crate::lanes::{self, Lane, Map1, Map2};
 
-/// One activation written once for every lane type: its forward function,
-/// its derivative from the input, and its derivative from the output.
+/// One activation written once for every lane type: its forward function
+/// and its derivative from the input.
 pub(crate) trait Kernel: Copy {
     /// φ(x).
     fn f<L: Lane>(&self, x: L) -> L;
     /// φ'(x), from the input.
     fn df<L: Lane>(&self, x: L) -> L;
+}
+
+/// A kernel whose derivative can also be expressed through its output
+/// y = φ(x) (σ, tanh, ReLU, …; not SiLU or GELU, which are not injective).
+pub(crate) trait KernelFromOutput: Kernel {
     /// φ'(x) expressed through the cached output y = φ(x).
     fn df_from_output<L: Lane>(&self, y: L) -> L;
 }
@@ -37,7 +42,7 @@ impl<K: Kernel> Map1 for Der<K> {
         self.0.df(x)
     }
 }
-impl<K: Kernel> Map1 for DerY<K> {
+impl<K: KernelFromOutput> Map1 for DerY<K> {
     #[inline(always)]
     fn apply<L: Lane>(&self, y: L) -> L {
         self.0.df_from_output(y)
@@ -49,7 +54,7 @@ impl<K: Kernel> Map2 for Back<K> {
         dy * self.0.df(x)
     }
 }
-impl<K: Kernel> Map2 for BackY<K> {
+impl<K: KernelFromOutput> Map2 for BackY<K> {
     #[inline(always)]
     fn apply<L: Lane>(&self, y: L, dy: L) -> L {
         dy * self.0.df_from_output(y)
@@ -83,7 +88,12 @@ pub(crate) fn derivative<K: Kernel>(k: K, op: &str, x: &[f32], d: &mut [f32]) {
 
 #[inline(always)]
 #[track_caller]
-pub(crate) fn derivative_from_output<K: Kernel>(k: K, op: &str, y: &[f32], d: &mut [f32]) {
+pub(crate) fn derivative_from_output<K: KernelFromOutput>(
+    k: K,
+    op: &str,
+    y: &[f32],
+    d: &mut [f32],
+) {
     lanes::check_len(op, "y", y.len(), "d", d.len());
     lanes::map1(&DerY(k), y, d);
 }
@@ -105,7 +115,7 @@ pub(crate) fn backward_in_place<K: Kernel>(k: K, op: &str, x: &[f32], g: &mut [f
 
 #[inline(always)]
 #[track_caller]
-pub(crate) fn backward_from_output<K: Kernel>(
+pub(crate) fn backward_from_output<K: KernelFromOutput>(
     k: K,
     op: &str,
     y: &[f32],
@@ -119,7 +129,12 @@ pub(crate) fn backward_from_output<K: Kernel>(
 
 #[inline(always)]
 #[track_caller]
-pub(crate) fn backward_from_output_in_place<K: Kernel>(k: K, op: &str, y: &[f32], g: &mut [f32]) {
+pub(crate) fn backward_from_output_in_place<K: KernelFromOutput>(
+    k: K,
+    op: &str,
+    y: &[f32],
+    g: &mut [f32],
+) {
     lanes::check_len(op, "y", y.len(), "grad", g.len());
     lanes::map2_in_place(&BackY(k), y, g);
 }

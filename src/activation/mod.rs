@@ -28,13 +28,30 @@
 //! every derivative of σ and tanh at ±∞ is +0. Results that should be
 //! subnormal are not flushed: σ(−100) = 3.7e−44. ReLU(−0) = +0.
 
+mod elu;
 mod exp;
+mod gelu;
+mod gelu_tanh;
+mod hard_sigmoid;
 mod identity;
 pub(crate) mod kernel;
 mod relu;
 mod sigmoid;
+mod silu;
+mod softplus;
 mod tanh;
+mod twofold;
 
+pub use elu::{elu, elu_derivative, elu_derivative_scalar, elu_in_place, elu_scalar, Elu};
+pub use gelu::{gelu, gelu_derivative, gelu_derivative_scalar, gelu_in_place, gelu_scalar, Gelu};
+pub use gelu_tanh::{
+    gelu_tanh, gelu_tanh_derivative, gelu_tanh_derivative_scalar, gelu_tanh_in_place,
+    gelu_tanh_scalar, GeluTanh,
+};
+pub use hard_sigmoid::{
+    hard_sigmoid, hard_sigmoid_derivative, hard_sigmoid_derivative_scalar, hard_sigmoid_in_place,
+    hard_sigmoid_scalar, HardSigmoid,
+};
 pub use identity::Identity;
 pub use relu::{
     leaky_relu, leaky_relu_derivative, leaky_relu_derivative_scalar, leaky_relu_in_place,
@@ -46,6 +63,11 @@ pub use sigmoid::{
     sigmoid_derivative_from_output_scalar, sigmoid_derivative_scalar, sigmoid_in_place,
     sigmoid_scalar, Sigmoid,
 };
+pub use silu::{silu, silu_derivative, silu_derivative_scalar, silu_in_place, silu_scalar, Silu};
+pub use softplus::{
+    softplus, softplus_derivative, softplus_derivative_scalar, softplus_in_place, softplus_scalar,
+    Softplus,
+};
 pub use tanh::{
     tanh, tanh_derivative, tanh_derivative_from_output, tanh_derivative_from_output_scalar,
     tanh_derivative_scalar, tanh_in_place, tanh_scalar, Tanh,
@@ -55,6 +77,7 @@ mod accuracy;
 pub use accuracy::{Bound, ACCURACY};
 
 mod act;
+pub(crate) use act::dispatch;
 pub use act::Act;
 
 /// An activation function φ with its derivative, on slices, arrays and
@@ -71,16 +94,16 @@ pub use act::Act;
 /// # Example
 ///
 /// ```
-/// use neurokern::activation::{Activation, Sigmoid};
+/// use neurokern::activation::{Activation, Silu};
 ///
 /// let x = [-1.0f32, 0.0, 2.0];
 /// let mut y = [0.0; 3];
-/// Sigmoid.forward(&x, &mut y);
-/// // the fused backward pass: dx = dy ⊙ σ'(x), here from the cached output
+/// Silu.forward(&x, &mut y);
+/// // the fused backward pass: dx = dy ⊙ φ'(x)
 /// let dy = [1.0f32; 3];
 /// let mut dx = [0.0; 3];
-/// Sigmoid.backward_from_output(&y, &dy, &mut dx);
-/// assert_eq!(dx[1], 0.25);
+/// Silu.backward(&x, &dy, &mut dx);
+/// assert_eq!(dx[1], 0.5);
 /// ```
 pub trait Activation: Copy {
     /// `y[i] = φ(x[i])`.
@@ -95,14 +118,33 @@ pub trait Activation: Copy {
     fn derivative(&self, x: &[f32], d: &mut [f32]);
     /// φ'(x) for one value.
     fn derivative_scalar(&self, x: f32) -> f32;
-    /// `d[i] = φ'(x[i])` computed from the cached output `y[i] = φ(x[i])`.
-    fn derivative_from_output(&self, y: &[f32], d: &mut [f32]);
-    /// φ' from one cached output value.
-    fn derivative_from_output_scalar(&self, y: f32) -> f32;
     /// Fused backward pass `dx[i] = dy[i] · φ'(x[i])`.
     fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]);
     /// `grad[i] = grad[i] · φ'(x[i])`: the upstream gradient is overwritten.
     fn backward_in_place(&self, x: &[f32], grad: &mut [f32]);
+}
+
+/// An activation whose derivative can be computed from its cached output
+/// y = φ(x) instead of the input: σ' = y(1 − y), tanh' = 1 − y², and the
+/// ReLU family (for a non-negative slope). Back-propagation then needs no
+/// exponential and no copy of the pre-activation.
+///
+/// SiLU, GELU and hard-swish are not one-to-one, so their derivative cannot
+/// be recovered from y; they implement [`Activation`] only.
+///
+/// ```
+/// use neurokern::activation::{Activation, FromOutput, Sigmoid};
+///
+/// let y = Sigmoid.forward_array([0.0f32, 3.0]);
+/// let mut dx = [0.0; 2];
+/// Sigmoid.backward_from_output(&y, &[1.0, 1.0], &mut dx);
+/// assert_eq!(dx[0], 0.25);
+/// ```
+pub trait FromOutput: Activation {
+    /// `d[i] = φ'(x[i])` computed from the cached output `y[i] = φ(x[i])`.
+    fn derivative_from_output(&self, y: &[f32], d: &mut [f32]);
+    /// φ' from one cached output value.
+    fn derivative_from_output_scalar(&self, y: f32) -> f32;
     /// Fused backward pass from the cached output: `dx[i] = dy[i] · φ'(x[i])`
     /// with φ' computed from `y`.
     fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]);
@@ -136,18 +178,6 @@ macro_rules! impl_activation {
                 $crate::activation::kernel::Kernel::df(self, x)
             }
             #[track_caller]
-            fn derivative_from_output(&self, y: &[f32], d: &mut [f32]) {
-                $crate::activation::kernel::derivative_from_output(
-                    *self,
-                    concat!($name, "::derivative_from_output"),
-                    y,
-                    d,
-                )
-            }
-            fn derivative_from_output_scalar(&self, y: f32) -> f32 {
-                $crate::activation::kernel::Kernel::df_from_output(self, y)
-            }
-            #[track_caller]
             fn backward(&self, x: &[f32], dy: &[f32], dx: &mut [f32]) {
                 $crate::activation::kernel::backward(*self, concat!($name, "::backward"), x, dy, dx)
             }
@@ -159,6 +189,28 @@ macro_rules! impl_activation {
                     x,
                     grad,
                 )
+            }
+        }
+    };
+}
+pub(crate) use impl_activation;
+
+/// Implements [`FromOutput`] for a type that implements the internal
+/// `KernelFromOutput` trait.
+macro_rules! impl_from_output {
+    ($t:ty, $name:literal) => {
+        impl $crate::activation::FromOutput for $t {
+            #[track_caller]
+            fn derivative_from_output(&self, y: &[f32], d: &mut [f32]) {
+                $crate::activation::kernel::derivative_from_output(
+                    *self,
+                    concat!($name, "::derivative_from_output"),
+                    y,
+                    d,
+                )
+            }
+            fn derivative_from_output_scalar(&self, y: f32) -> f32 {
+                $crate::activation::kernel::KernelFromOutput::df_from_output(self, y)
             }
             #[track_caller]
             fn backward_from_output(&self, y: &[f32], dy: &[f32], dx: &mut [f32]) {
@@ -182,4 +234,86 @@ macro_rules! impl_activation {
         }
     };
 }
-pub(crate) use impl_activation;
+pub(crate) use impl_from_output;
+
+/// The five flat functions of an activation (slice, in place, scalar,
+/// derivative, derivative scalar), with their documentation, from one
+/// declaration in the activation's own file. `params` become leading `f32`
+/// arguments (ELU's α), `example` gives values for them in the doc tests.
+macro_rules! flat_functions {
+    (
+        kernel: ($($p:ident),*) => $k:expr,
+        example: ($($pv:literal),*),
+        what: $what:literal,
+        derivative_what: $dwhat:literal,
+        $f:ident, $fi:ident, $fs:ident, $d:ident, $ds:ident $(,)?
+    ) => {
+        #[doc = concat!($what, " for every element.")]
+        ///
+        /// The accuracy bound is in [`ACCURACY`](crate::activation::ACCURACY).
+        ///
+        /// # Panics
+        ///
+        /// When `x.len() != y.len()`; the message names both lengths.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// let x = [-2.0f32, 0.5, 3.0];
+        /// let mut y = [0.0; 3];
+        #[doc = concat!("neurokern::activation::", stringify!($f), "(", $(stringify!($pv), ", ",)* "&x, &mut y);")]
+        #[doc = concat!("assert_eq!(y[1], neurokern::activation::", stringify!($fs), "(", $(stringify!($pv), ", ",)* "0.5));")]
+        /// ```
+        #[track_caller]
+        pub fn $f($($p: f32,)* x: &[f32], y: &mut [f32]) {
+            $crate::activation::kernel::forward($k, stringify!($f), x, y)
+        }
+
+        #[doc = concat!($what, " in place.")]
+        ///
+        /// ```
+        /// let mut v = [0.5f32; 4];
+        #[doc = concat!("neurokern::activation::", stringify!($fi), "(", $(stringify!($pv), ", ",)* "&mut v);")]
+        #[doc = concat!("assert_eq!(v[3], neurokern::activation::", stringify!($fs), "(", $(stringify!($pv), ", ",)* "0.5));")]
+        /// ```
+        pub fn $fi($($p: f32,)* xy: &mut [f32]) {
+            $crate::activation::kernel::forward_in_place($k, xy)
+        }
+
+        #[doc = concat!($what, " for one value; the same bits as [`", stringify!($f), "`].")]
+        ///
+        /// ```
+        #[doc = concat!("let y = neurokern::activation::", stringify!($fs), "(", $(stringify!($pv), ", ",)* "f32::NAN);")]
+        /// assert!(y.is_nan());
+        /// ```
+        pub fn $fs($($p: f32,)* x: f32) -> f32 {
+            $crate::activation::kernel::Kernel::f(&$k, x)
+        }
+
+        #[doc = concat!($dwhat, " for every element, from the input.")]
+        ///
+        /// # Panics
+        ///
+        /// When `x.len() != d.len()`; the message names both lengths.
+        ///
+        /// ```
+        /// let mut d = [0.0f32; 2];
+        #[doc = concat!("neurokern::activation::", stringify!($d), "(", $(stringify!($pv), ", ",)* "&[1.0, 4.0], &mut d);")]
+        #[doc = concat!("assert_eq!(d[0], neurokern::activation::", stringify!($ds), "(", $(stringify!($pv), ", ",)* "1.0));")]
+        /// ```
+        #[track_caller]
+        pub fn $d($($p: f32,)* x: &[f32], d: &mut [f32]) {
+            $crate::activation::kernel::derivative($k, stringify!($d), x, d)
+        }
+
+        #[doc = concat!($dwhat, " for one value; the same bits as [`", stringify!($d), "`].")]
+        ///
+        /// ```
+        #[doc = concat!("assert!(neurokern::activation::", stringify!($ds), "(", $(stringify!($pv), ", ",)* "f32::NAN).is_nan());")]
+        /// ```
+        pub fn $ds($($p: f32,)* x: f32) -> f32 {
+            $crate::activation::kernel::Kernel::df(&$k, x)
+        }
+    };
+}
+pub(crate) use flat_functions;

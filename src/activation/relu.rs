@@ -7,8 +7,8 @@
 //!   convention at 0; NaN gives NaN. From the output they are the same
 //!   function (for α ≥ 0), since y > 0 exactly when x > 0.
 
-use super::impl_activation;
-use super::kernel::{self, Kernel};
+use super::kernel::{self, Kernel, KernelFromOutput};
+use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
 /// The rectified linear unit max(x, 0), as an [`Activation`](super::Activation).
@@ -81,6 +81,9 @@ impl Kernel for Relu {
     fn df<L: Lane>(&self, x: L) -> L {
         step(x, L::splat(0.0))
     }
+}
+
+impl KernelFromOutput for Relu {
     #[inline(always)]
     fn df_from_output<L: Lane>(&self, y: L) -> L {
         step(y, L::splat(0.0))
@@ -105,6 +108,9 @@ impl Kernel for LeakyRelu {
     fn df<L: Lane>(&self, x: L) -> L {
         step(x, L::splat(self.alpha))
     }
+}
+
+impl KernelFromOutput for LeakyRelu {
     #[inline(always)]
     fn df_from_output<L: Lane>(&self, y: L) -> L {
         step(y, L::splat(self.alpha))
@@ -112,7 +118,9 @@ impl Kernel for LeakyRelu {
 }
 
 impl_activation!(Relu, "Relu");
+impl_from_output!(Relu, "Relu");
 impl_activation!(LeakyRelu, "LeakyRelu");
+impl_from_output!(LeakyRelu, "LeakyRelu");
 
 /// ReLU(x) = max(x, 0) for every element, exact; ReLU(−0) = +0 and
 /// ReLU(NaN) = NaN.

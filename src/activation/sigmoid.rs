@@ -13,8 +13,8 @@
 //!   σ' is still 6e−8.
 
 use super::exp::{clamp, exp_scaled, one_plus_t_squared_scaled, C};
-use super::impl_activation;
-use super::kernel::{self, Kernel};
+use super::kernel::{self, Kernel, KernelFromOutput};
+use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
 /// The logistic sigmoid σ(x) = 1 / (1 + e^−x), as an [`Activation`](super::Activation).
@@ -37,6 +37,9 @@ impl Kernel for Sigmoid {
         let t = exp_scaled::<L, 100>(-x.abs().min_keep_nan(L::splat(110.0)));
         t / one_plus_t_squared_scaled(t)
     }
+}
+
+impl KernelFromOutput for Sigmoid {
     #[inline(always)]
     fn df_from_output<L: Lane>(&self, y: L) -> L {
         y * (L::splat(1.0) - y)
@@ -44,6 +47,7 @@ impl Kernel for Sigmoid {
 }
 
 impl_activation!(Sigmoid, "Sigmoid");
+impl_from_output!(Sigmoid, "Sigmoid");
 
 /// σ(x) = 1 / (1 + e^−x) for every element, within 2.5 ULP of the exact
 /// result for every f32 input.

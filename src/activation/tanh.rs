@@ -13,8 +13,8 @@
 //! keeps its relative accuracy for large |x| where `1 − y²` is 0.
 
 use super::exp::{exp_scaled, one_plus_t_squared_scaled, C};
-use super::impl_activation;
-use super::kernel::{self, Kernel};
+use super::kernel::{self, Kernel, KernelFromOutput};
+use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
 /// atanh(1/2): below it the polynomial is used, above it the exponential.
@@ -60,6 +60,9 @@ impl Kernel for Tanh {
         let t = exp_scaled::<L, 100>(-(a + a).min_keep_nan(L::splat(110.0)));
         (t * L::splat(4.0)) / one_plus_t_squared_scaled(t)
     }
+}
+
+impl KernelFromOutput for Tanh {
     #[inline(always)]
     fn df_from_output<L: Lane>(&self, y: L) -> L {
         (L::splat(1.0) - y) * (L::splat(1.0) + y)
@@ -84,6 +87,7 @@ fn large<L: Lane>(a: L) -> L {
 }
 
 impl_activation!(Tanh, "Tanh");
+impl_from_output!(Tanh, "Tanh");
 
 /// tanh(x) for every element, within 2 ULP of the exact result
 /// for every f32 input; odd bit for bit.

@@ -22,8 +22,9 @@ pub type SliceFn = fn(&[f32], &mut [f32]);
 pub struct Subject {
     /// The function's name (`sigmoid`, `tanh_derivative`, …).
     pub name: &'static str,
-    /// (variant name, implementation): `simd`, `scalar`, `libm`, `std`.
-    pub variants: [(&'static str, SliceFn); 4],
+    /// (variant name, implementation): `simd`, `scalar`, and where a
+    /// naive formula exists, `libm` and `std`.
+    pub variants: Vec<(&'static str, SliceFn)>,
 }
 
 const ALPHA: f32 = 0.01;
@@ -56,7 +57,7 @@ pub fn subjects() -> Vec<Subject> {
     vec![
         Subject {
             name: "sigmoid",
-            variants: [
+            variants: vec![
                 ("simd", a::sigmoid),
                 ("scalar", slice_fn!(|x| a::sigmoid_scalar(x))),
                 ("libm", slice_fn!(|x| sig_libm(x))),
@@ -65,7 +66,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "tanh",
-            variants: [
+            variants: vec![
                 ("simd", a::tanh),
                 ("scalar", slice_fn!(|x| a::tanh_scalar(x))),
                 ("libm", slice_fn!(|x| libm::tanhf(x))),
@@ -74,7 +75,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "relu",
-            variants: [
+            variants: vec![
                 ("simd", a::relu),
                 ("scalar", slice_fn!(|x| a::relu_scalar(x))),
                 ("libm", slice_fn!(|x| libm::fmaxf(x, 0.0))),
@@ -83,7 +84,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "leaky_relu",
-            variants: [
+            variants: vec![
                 ("simd", |x, y| a::leaky_relu(ALPHA, x, y)),
                 ("scalar", slice_fn!(|x| a::leaky_relu_scalar(ALPHA, x))),
                 (
@@ -95,7 +96,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "sigmoid_derivative",
-            variants: [
+            variants: vec![
                 ("simd", a::sigmoid_derivative),
                 ("scalar", slice_fn!(|x| a::sigmoid_derivative_scalar(x))),
                 (
@@ -116,7 +117,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "tanh_derivative",
-            variants: [
+            variants: vec![
                 ("simd", a::tanh_derivative),
                 ("scalar", slice_fn!(|x| a::tanh_derivative_scalar(x))),
                 (
@@ -137,7 +138,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "relu_derivative",
-            variants: [
+            variants: vec![
                 ("simd", a::relu_derivative),
                 ("scalar", slice_fn!(|x| a::relu_derivative_scalar(x))),
                 (
@@ -149,7 +150,7 @@ pub fn subjects() -> Vec<Subject> {
         },
         Subject {
             name: "leaky_relu_derivative",
-            variants: [
+            variants: vec![
                 ("simd", |x, y| a::leaky_relu_derivative(ALPHA, x, y)),
                 (
                     "scalar",
@@ -164,6 +165,121 @@ pub fn subjects() -> Vec<Subject> {
                     }),
                 ),
                 ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { ALPHA })),
+            ],
+        },
+        // the activations after ReLU: the crate's kernels against the
+        // formula written with libm / std where one exists
+        Subject {
+            name: "silu",
+            variants: vec![
+                ("simd", a::silu),
+                ("scalar", slice_fn!(|x| a::silu_scalar(x))),
+                ("libm", slice_fn!(|x| x / (1.0 + libm::expf(-x)))),
+                ("std", slice_fn!(|x| x / (1.0 + (-x).exp()))),
+            ],
+        },
+        Subject {
+            name: "gelu",
+            variants: vec![
+                ("simd", a::gelu),
+                ("scalar", slice_fn!(|x| a::gelu_scalar(x))),
+                (
+                    "libm",
+                    slice_fn!(|x| 0.5 * x * libm::erfcf(-x * core::f32::consts::FRAC_1_SQRT_2)),
+                ),
+            ],
+        },
+        Subject {
+            name: "gelu_tanh",
+            variants: vec![
+                ("simd", a::gelu_tanh),
+                ("scalar", slice_fn!(|x| a::gelu_tanh_scalar(x))),
+                (
+                    "libm",
+                    slice_fn!(|x| 0.5
+                        * x
+                        * (1.0 + libm::tanhf(0.797_884_6 * (x + 0.044_715 * x * x * x)))),
+                ),
+                (
+                    "std",
+                    slice_fn!(|x| 0.5
+                        * x
+                        * (1.0 + (0.797_884_6 * (x + 0.044_715 * x * x * x)).tanh())),
+                ),
+            ],
+        },
+        Subject {
+            name: "elu",
+            variants: vec![
+                ("simd", |x, y| a::elu(1.0, x, y)),
+                ("scalar", slice_fn!(|x| a::elu_scalar(1.0, x))),
+                (
+                    "libm",
+                    slice_fn!(|x| if x > 0.0 { x } else { libm::expm1f(x) }),
+                ),
+                ("std", slice_fn!(|x| if x > 0.0 { x } else { x.exp_m1() })),
+            ],
+        },
+        Subject {
+            name: "softplus",
+            variants: vec![
+                ("simd", a::softplus),
+                ("scalar", slice_fn!(|x| a::softplus_scalar(x))),
+                ("libm", slice_fn!(|x| libm::log1pf(libm::expf(x)))),
+                ("std", slice_fn!(|x| x.exp().ln_1p())),
+            ],
+        },
+        Subject {
+            name: "hard_sigmoid",
+            variants: vec![
+                ("simd", a::hard_sigmoid),
+                ("scalar", slice_fn!(|x| a::hard_sigmoid_scalar(x))),
+                ("std", slice_fn!(|x| (x + 3.0).clamp(0.0, 6.0) / 6.0)),
+            ],
+        },
+        Subject {
+            name: "silu_derivative",
+            variants: vec![
+                ("simd", a::silu_derivative),
+                ("scalar", slice_fn!(|x| a::silu_derivative_scalar(x))),
+            ],
+        },
+        Subject {
+            name: "gelu_derivative",
+            variants: vec![
+                ("simd", a::gelu_derivative),
+                ("scalar", slice_fn!(|x| a::gelu_derivative_scalar(x))),
+            ],
+        },
+        Subject {
+            name: "gelu_tanh_derivative",
+            variants: vec![
+                ("simd", a::gelu_tanh_derivative),
+                ("scalar", slice_fn!(|x| a::gelu_tanh_derivative_scalar(x))),
+            ],
+        },
+        Subject {
+            name: "elu_derivative",
+            variants: vec![
+                ("simd", |x, y| a::elu_derivative(1.0, x, y)),
+                ("scalar", slice_fn!(|x| a::elu_derivative_scalar(1.0, x))),
+            ],
+        },
+        Subject {
+            name: "softplus_derivative",
+            variants: vec![
+                ("simd", a::softplus_derivative),
+                ("scalar", slice_fn!(|x| a::softplus_derivative_scalar(x))),
+            ],
+        },
+        Subject {
+            name: "hard_sigmoid_derivative",
+            variants: vec![
+                ("simd", a::hard_sigmoid_derivative),
+                (
+                    "scalar",
+                    slice_fn!(|x| a::hard_sigmoid_derivative_scalar(x)),
+                ),
             ],
         },
     ]
@@ -274,7 +390,8 @@ pub fn run(quick: bool, progress: &indicatif::ProgressBar) -> Cost {
     let ghz = calibrate_ghz();
     let subjects = subjects();
     let (reps, min_pass) = if quick { (5, 0.002) } else { (15, 0.02) };
-    progress.set_length((subjects.len() * SIZES.len() * 4) as u64);
+    let per_size: usize = subjects.iter().map(|s| s.variants.len()).sum();
+    progress.set_length((per_size * SIZES.len()) as u64);
     let mut cells = Vec::new();
     for &(size, n) in &SIZES {
         let x = input(n);

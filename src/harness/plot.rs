@@ -7,7 +7,9 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 use std::{format, vec};
 
-const COLORS: [RGBColor; 8] = [
+/// Twelve distinguishable colours (the ten activations of the vanishing
+/// and training figures each get their own).
+const COLORS: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -16,6 +18,10 @@ const COLORS: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(255, 187, 120),
 ];
 
 /// A named series of (x, y) points.
@@ -140,7 +146,9 @@ pub fn bars(
     members: &[String],
     values: &[Vec<f64>],
 ) -> Result<(), String> {
-    let root = SVGBackend::new(path, (1100, 560)).into_drawing_area();
+    // 60 px per group: the 30 functions of the cost table stay legible
+    let width = (60 * groups.len() as u32).max(1100);
+    let root = SVGBackend::new(path, (width, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let all: Vec<f64> = values
         .iter()

@@ -97,13 +97,13 @@ trait Hidden: Layer {
 }
 impl Hidden for Shallow {
     fn hidden(c: &Self::Cache) -> Vec<&[f32]> {
-        vec![&c.0[..]]
+        vec![&c.0.y[..]]
     }
 }
 impl Hidden for Deep {
     fn hidden(c: &Self::Cache) -> Vec<&[f32]> {
-        let mut v: Vec<&[f32]> = vec![&c.0[..]];
-        v.extend(c.1 .0.iter().map(|l| &l[..]));
+        let mut v: Vec<&[f32]> = vec![&c.0.y[..]];
+        v.extend(c.1 .0.iter().map(|l| &l.y[..]));
         v
     }
 }

@@ -15,18 +15,25 @@ use crate::mlp;
 use crate::nn::init::{normal, uniform, Init, SplitMix64};
 use crate::nn::loss::Loss;
 use crate::nn::optim::Sgd;
-use crate::nn::{Dense, Layer, Network, ParamSet, Repeat, Trainer};
+use crate::nn::{Dense, Layer, Network, Repeat, Trainer};
 use serde_json::{json, Value};
 use std::string::String;
 use std::vec::Vec;
 use std::{format, vec};
 
-/// The activations compared throughout.
-pub const ACTS: [(&str, Act); 4] = [
+/// The activations compared throughout: the article's four, then the ones
+/// that came after ReLU (GELU's tanh approximation is left out: its curves
+/// are GELU's).
+pub const ACTS: [(&str, Act); 9] = [
     ("sigmoid", Act::Sigmoid),
     ("tanh", Act::Tanh),
     ("relu", Act::Relu),
     ("leaky_relu", Act::LeakyRelu(0.01)),
+    ("silu", Act::Silu),
+    ("gelu", Act::Gelu),
+    ("elu", Act::Elu(1.0)),
+    ("softplus", Act::Softplus),
+    ("hard_sigmoid", Act::HardSigmoid),
 ];
 
 /// The chain experiment for one activation.
@@ -91,15 +98,12 @@ pub fn chain(act: Act, weights: &[f32], x: f32) -> Chain {
     c
 }
 
-/// Per-layer weight-gradient norms of one network, first layer first.
-fn layer_norms<L: Layer>(trainer: &Trainer<L, Sgd>) -> Vec<f64> {
+/// Per-layer weight-gradient norms of one network, first layer first (the
+/// layers' records name each layer's weight segment).
+fn layer_norms<L: Layer>(layers: &L, trainer: &Trainer<L, Sgd>) -> Vec<f64> {
     let mut norms = Vec::new();
-    let mut seg = 0;
-    trainer.gradients().for_each(&mut |s| {
-        if seg % 2 == 0 {
-            norms.push(f64::from(crate::lanes::dot(s, s)).sqrt());
-        }
-        seg += 1;
+    layers.for_each_layer(trainer.gradients(), &mut |r| {
+        norms.push(f64::from(crate::lanes::dot(r.weights, r.weights)).sqrt());
     });
     norms
 }
@@ -131,7 +135,7 @@ fn deep_norms<L: Layer<Input = [f32; INPUTS], Output = [f32; 1]> + Copy>(
         trainer
             .compute_gradients(&net, &xs, &ts)
             .expect("non-empty batch");
-        let n = layer_norms(&trainer);
+        let n = layer_norms(&net.layers, &trainer);
         if sum.is_empty() {
             sum = vec![0.0; n.len()];
         }

@@ -1,6 +1,6 @@
 //! [`Chain`]: two layers in sequence, the building block of deeper networks.
 
-use super::{DenseMut, Layer, LayerInfo, ParamSet, Vector};
+use super::{Layer, LayerRecord, LayerRecordMut, ParamSet, Vector};
 
 /// `B ∘ A`: the output of `A` feeds `B`. Implements [`Layer`] only when
 /// `B::Input == A::Output`, so mismatched shapes do not compile.
@@ -72,6 +72,7 @@ where
     const CACHE: Self::Cache = (A::CACHE, B::CACHE);
 
     const DEPTH: usize = A::DEPTH + B::DEPTH;
+    const ACTIVATIONS: usize = A::ACTIVATIONS + B::ACTIVATIONS;
     const DEFAULT: Self = Self::new(A::DEFAULT, B::DEFAULT);
 
     fn forward(&self, p: &Self::Params, x: &Self::Input, y: &mut Self::Output) {
@@ -107,13 +108,13 @@ where
             .backward(&p.0, x, &cache.0, &mut dmid, dx, &mut grads.0);
     }
 
-    fn for_each_info(&self, f: &mut impl FnMut(LayerInfo)) {
-        self.first.for_each_info(f);
-        self.rest.for_each_info(f);
+    fn for_each_layer(&self, p: &Self::Params, f: &mut impl FnMut(LayerRecord<'_>)) {
+        self.first.for_each_layer(&p.0, f);
+        self.rest.for_each_layer(&p.1, f);
     }
 
-    fn for_each_dense_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(DenseMut<'_>)) {
-        self.first.for_each_dense_mut(&mut p.0, f);
-        self.rest.for_each_dense_mut(&mut p.1, f);
+    fn for_each_layer_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(LayerRecordMut<'_>)) {
+        self.first.for_each_layer_mut(&mut p.0, f);
+        self.rest.for_each_layer_mut(&mut p.1, f);
     }
 }

@@ -11,9 +11,9 @@
 //! is a true dot product over contiguous memory and uses the crate's
 //! canonical 8-partial-sum order.)
 
-use super::{DenseMut, Layer, LayerInfo, ParamSet};
+use super::{Layer, LayerKind, LayerRecord, LayerRecordMut, ParamSet};
 use crate::activation::kernel::Kernel;
-use crate::activation::{Act, Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
+use crate::activation::{Act, Activation, Identity};
 use crate::lanes::{self, Lane};
 use wide::f32x8;
 
@@ -216,49 +216,69 @@ pub(crate) fn dense_forward<const IN: usize, const OUT: usize>(
         act.forward_in_place(y);
         return;
     }
-    match act {
-        Act::Identity => affine_act(Identity, p, x, y),
-        Act::Sigmoid => affine_act(Sigmoid, p, x, y),
-        Act::Tanh => affine_act(Tanh, p, x, y),
-        Act::Relu => affine_act(Relu, p, x, y),
-        Act::LeakyRelu(alpha) => affine_act(LeakyRelu::new(alpha), p, x, y),
-    }
+    crate::activation::dispatch!(&act, k => affine_act(k, p, x, y))
+}
+
+/// What a [`Dense`] layer keeps from the forward pass for the backward
+/// pass: the pre-activation `z = Wx + b` and the output `y = φ(z)`.
+///
+/// Back-propagation takes φ' from `y` where the activation allows it
+/// ([`Act::has_derivative_from_output`]: σ, tanh, the ReLU family with a
+/// non-negative slope — no exponential) and from `z` otherwise (SiLU, GELU,
+/// ELU, softplus, the hard variants, leaky ReLU with α < 0). The activation
+/// is a run-time value, so the cache has room for both.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DenseCache<const OUT: usize> {
+    /// The pre-activation `Wx + b`.
+    pub z: [f32; OUT],
+    /// The output `φ(z)`.
+    pub y: [f32; OUT],
 }
 
 impl<const IN: usize, const OUT: usize> Layer for Dense<IN, OUT> {
     type Input = [f32; IN];
     type Output = [f32; OUT];
     type Params = DenseParams<IN, OUT>;
-    /// The post-activation output y = φ(Wx + b).
-    type Cache = [f32; OUT];
-    const CACHE: Self::Cache = [0.0; OUT];
+    type Cache = DenseCache<OUT>;
+    const CACHE: Self::Cache = DenseCache {
+        z: [0.0; OUT],
+        y: [0.0; OUT],
+    };
 
     const DEPTH: usize = 1;
+    const ACTIVATIONS: usize = OUT;
     const DEFAULT: Self = Self::new(Act::Identity);
 
     fn forward(&self, p: &Self::Params, x: &[f32; IN], y: &mut [f32; OUT]) {
         dense_forward(self.act, p, x, y);
     }
 
-    fn forward_cached(&self, p: &Self::Params, x: &[f32; IN], cache: &mut [f32; OUT]) {
-        self.forward(p, x, cache);
+    fn forward_cached(&self, p: &Self::Params, x: &[f32; IN], cache: &mut DenseCache<OUT>) {
+        // the same operations per element as the fused inference pass
+        dense_forward(Act::Identity, p, x, &mut cache.z);
+        self.act.forward(&cache.z, &mut cache.y);
     }
 
-    fn output(cache: &[f32; OUT]) -> &[f32; OUT] {
-        cache
+    fn output(cache: &DenseCache<OUT>) -> &[f32; OUT] {
+        &cache.y
     }
 
     fn backward(
         &self,
         p: &Self::Params,
         x: &[f32; IN],
-        y: &[f32; OUT],
+        cache: &DenseCache<OUT>,
         dy: &mut [f32; OUT],
         dx: Option<&mut [f32; IN]>,
         grads: &mut DenseParams<IN, OUT>,
     ) {
-        // dz = dy ⊙ φ'(z), with φ' from the cached output y
-        self.act.backward_from_output_in_place(y, dy);
+        // dz = dy ⊙ φ'(z): from the cached output where φ allows it (no
+        // exponential), from the cached pre-activation otherwise
+        if self.act.has_derivative_from_output() {
+            self.act.backward_from_output_in_place(&cache.y, dy);
+        } else {
+            self.act.backward_in_place(&cache.z, dy);
+        }
         let dz = &*dy;
         for (gw, xi) in grads.w.iter_mut().zip(x) {
             lanes::axpy(*xi, dz, gw);
@@ -271,21 +291,25 @@ impl<const IN: usize, const OUT: usize> Layer for Dense<IN, OUT> {
         }
     }
 
-    fn for_each_info(&self, f: &mut impl FnMut(LayerInfo)) {
-        f(LayerInfo {
+    fn for_each_layer(&self, p: &Self::Params, f: &mut impl FnMut(LayerRecord<'_>)) {
+        f(LayerRecord {
+            kind: LayerKind::Dense,
             fan_in: IN,
             fan_out: OUT,
             act: self.act,
+            weights: p.w.as_flattened(),
+            bias: &p.b,
         });
     }
 
-    fn for_each_dense_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(DenseMut<'_>)) {
-        f(DenseMut {
+    fn for_each_layer_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(LayerRecordMut<'_>)) {
+        f(LayerRecordMut {
+            kind: LayerKind::Dense,
             fan_in: IN,
             fan_out: OUT,
             act: &mut self.act,
-            w: p.w.as_flattened_mut(),
-            b: &mut p.b,
+            weights: p.w.as_flattened_mut(),
+            bias: &mut p.b,
         });
     }
 }

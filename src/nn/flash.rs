@@ -39,8 +39,8 @@
 //! static BAD: DenseParams<1, 1> = flash::dense::<1, 1>(b"not a blob", 0);
 //! ```
 
-use super::io::{crc32, MAGIC, MAX_LAYERS, MAX_WIDTH, VERSION};
-use super::DenseParams;
+use super::io::{crc32, param_ok, MAGIC, MAX_LAYERS, MAX_WIDTH, V1_MAX_CODE, VERSION, VERSION_1};
+use super::{DenseParams, LayerKind};
 use crate::activation::Act;
 
 const HEADER: usize = 8;
@@ -61,8 +61,9 @@ pub const fn check(blob: &[u8]) -> usize {
         blob[0] == MAGIC[0] && blob[1] == MAGIC[1] && blob[2] == MAGIC[2] && blob[3] == MAGIC[3],
         "neurokern blob: bad magic (not NKRN)"
     );
+    let version = u16_at(blob, 4);
     assert!(
-        u16_at(blob, 4) == VERSION,
+        version == VERSION || version == VERSION_1,
         "neurokern blob: unsupported version"
     );
     let n = u16_at(blob, 6) as usize;
@@ -88,10 +89,18 @@ pub const fn check(blob: &[u8]) -> usize {
         );
         previous_out = fo;
         assert!(
-            blob[d + 9] == 0 && blob[d + 10] == 0 && blob[d + 11] == 0,
+            blob[d + 10] == 0 && blob[d + 11] == 0 && (version != VERSION_1 || blob[d + 9] == 0),
             "neurokern blob: reserved bytes are not zero"
         );
-        let _ = activation_at(blob, d);
+        assert!(
+            LayerKind::from_code(blob[d + 9]).is_some(),
+            "neurokern blob: unknown layer kind"
+        );
+        let act = activation_at(blob, d);
+        assert!(
+            version != VERSION_1 || act.code() <= V1_MAX_CODE,
+            "neurokern blob: unknown activation code"
+        );
         at += 4 * (fi as usize * fo as usize + fo as usize);
         layer += 1;
     }
@@ -108,11 +117,7 @@ const fn activation_at(blob: &[u8], d: usize) -> Act {
         Some(a) => a,
         None => panic!("neurokern blob: unknown activation code"),
     };
-    let ok = match act {
-        Act::LeakyRelu(a) => a.is_finite() && a >= 0.0,
-        _ => alpha.to_bits() == 0,
-    };
-    assert!(ok, "neurokern blob: bad slope");
+    assert!(param_ok(act, alpha), "neurokern blob: bad slope");
     act
 }
 

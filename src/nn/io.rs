@@ -1,15 +1,19 @@
 //! Weights in and out: a versioned little-endian blob, no_std, no heap.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 4 | magic `b"NKRN"` |
-//! | 4 | 2 | version, `1` (u16 LE) |
+//! | 4 | 2 | version, `2` (u16 LE) |
 //! | 6 | 2 | number of layers `n` (u16 LE, 1..=32) |
-//! | 8 | 16·n | per layer: `fan_in` u32, `fan_out` u32, activation code u8 ([`Act::code`]), 3 zero bytes, α f32 (leaky ReLU's slope, else 0) |
+//! | 8 | 16·n | per layer: `fan_in` u32, `fan_out` u32, activation code u8 ([`Act::code`]), layer kind u8 ([`LayerKind::code`](super::LayerKind::code), 0 = dense), 2 zero bytes, α f32 (leaky ReLU's and ELU's parameter, else 0) |
 //! | 8 + 16n | 4·P | parameters, f32 LE, layer by layer: weights input-major `w[i][o]`, then biases |
 //! | end − 4 | 4 | CRC-32 (IEEE 802.3) of every byte before it (u32 LE) |
+//!
+//! Version 1 blobs (written before the layer-kind byte and the activations
+//! after ReLU existed) still load: the same layout, with the kind byte zero
+//! and activation codes 0–4 only.
 //!
 //! Parsing never panics and never reads out of bounds, whatever the bytes:
 //! every malformed input gets its own [`BlobError`].
@@ -28,18 +32,32 @@
 //! assert_eq!(back, net);
 //! ```
 
-use super::{Layer, Network, ParamSet};
+use super::{Layer, LayerKind, Network, ParamSet};
 use crate::activation::{Act, Activation};
 use core::fmt;
 
 /// The four bytes every blob starts with.
 pub const MAGIC: [u8; 4] = *b"NKRN";
-/// The format version this crate writes and reads.
-pub const VERSION: u16 = 1;
+/// The format version this crate writes (it also reads [`VERSION_1`]).
+pub const VERSION: u16 = 2;
+/// The first format version: no layer-kind byte, activation codes 0–4.
+pub const VERSION_1: u16 = 1;
+/// The highest activation code a version-1 blob may use (leaky ReLU).
+pub(crate) const V1_MAX_CODE: u8 = 4;
 /// The most layers a blob may describe.
 pub const MAX_LAYERS: usize = 32;
 /// The widest layer a blob may describe (inputs or outputs).
 pub const MAX_WIDTH: u32 = 1 << 16;
+
+/// A parameter is finite for the activations that have one (leaky ReLU's
+/// and ELU's α, either sign) and all-zero bits for the others.
+pub(crate) const fn param_ok(act: Act, raw: f32) -> bool {
+    if act.has_param() {
+        raw.is_finite()
+    } else {
+        raw.to_bits() == 0
+    }
+}
 
 const HEADER: usize = 8;
 const LAYER: usize = 16;
@@ -108,9 +126,15 @@ pub enum BlobError {
         /// Layer index.
         layer: usize,
     },
-    /// A leaky ReLU slope that is NaN, infinite or negative (negative slopes
-    /// cannot be trained: the output's sign no longer tells the input's), or
-    /// a non-zero slope on a layer whose activation has none (reading and
+    /// A layer kind this build does not know (blob version 2's kind byte).
+    UnknownLayerKind {
+        /// Layer index.
+        layer: usize,
+        /// The kind byte.
+        kind: u8,
+    },
+    /// A parameter (leaky ReLU's or ELU's α) that is NaN or infinite, or a
+    /// non-zero parameter on a layer whose activation has none (reading and
     /// writing it again would change the bytes).
     BadSlope {
         /// Layer index.
@@ -205,14 +229,17 @@ impl fmt::Display for BlobError {
                 write!(f, "layer {layer} has unknown activation code {code}")
             }
             ReservedNotZero { layer } => write!(f, "layer {layer} has non-zero reserved bytes"),
+            UnknownLayerKind { layer, kind } => {
+                write!(f, "layer {layer} has unknown layer kind {kind}")
+            }
             Capacity { found, capacity } => write!(
                 f,
                 "blob has {found} layers; this BlobModel holds at most {capacity}"
             ),
             BadSlope { layer, bits } => write!(
                 f,
-                "layer {layer} has slope {} ({bits:#010x}): a leaky ReLU's must be finite and ≥ 0, \
-                 every other activation's must be 0",
+                "layer {layer} has parameter {} ({bits:#010x}): leaky ReLU's and ELU's must be \
+                 finite, every other activation's must be 0",
                 f32::from_bits(bits)
             ),
             Checksum { stored, computed } => {
@@ -419,7 +446,7 @@ impl<'a, const MAX: usize> BlobModel<'a, MAX> {
             return Err(BlobError::BadMagic { found });
         }
         let version = u16_at(bytes, 4);
-        if version != VERSION {
+        if version != VERSION && version != VERSION_1 {
             return Err(BlobError::UnsupportedVersion { found: version });
         }
         let n = usize::from(u16_at(bytes, 6));
@@ -457,17 +484,18 @@ impl<'a, const MAX: usize> BlobModel<'a, MAX> {
             }
             previous_out = Some(fan_out);
             let code = bytes[at + 8];
-            if bytes[at + 9..at + 12] != [0, 0, 0] {
+            if bytes[at + 10..at + 12] != [0, 0] || (version == VERSION_1 && bytes[at + 9] != 0) {
                 return Err(BlobError::ReservedNotZero { layer });
             }
+            let kind = bytes[at + 9];
+            if LayerKind::from_code(kind).is_none() {
+                return Err(BlobError::UnknownLayerKind { layer, kind });
+            }
             let alpha = f32_at(bytes, at + 12);
-            let act =
-                Act::from_code(code, alpha).ok_or(BlobError::UnknownActivation { layer, code })?;
-            let slope_ok = match act {
-                Act::LeakyRelu(a) => a.is_finite() && a >= 0.0,
-                _ => alpha.to_bits() == 0,
-            };
-            if !slope_ok {
+            let act = Act::from_code(code, alpha)
+                .filter(|_| version != VERSION_1 || code <= V1_MAX_CODE)
+                .ok_or(BlobError::UnknownActivation { layer, code })?;
+            if !param_ok(act, alpha) {
                 return Err(BlobError::BadSlope {
                     layer,
                     bits: alpha.to_bits(),
@@ -659,11 +687,11 @@ impl<L: Layer> Network<L> {
         buf[4..6].copy_from_slice(&VERSION.to_le_bytes());
         buf[6..8].copy_from_slice(&(L::DEPTH as u16).to_le_bytes());
         let mut at = HEADER;
-        self.layers.for_each_info(&mut |info| {
-            buf[at..at + 4].copy_from_slice(&(info.fan_in as u32).to_le_bytes());
-            buf[at + 4..at + 8].copy_from_slice(&(info.fan_out as u32).to_le_bytes());
-            buf[at + 8..at + 12].copy_from_slice(&[info.act.code(), 0, 0, 0]);
-            buf[at + 12..at + 16].copy_from_slice(&info.act.alpha().to_le_bytes());
+        self.layers.for_each_layer(&self.params, &mut |r| {
+            buf[at..at + 4].copy_from_slice(&(r.fan_in as u32).to_le_bytes());
+            buf[at + 4..at + 8].copy_from_slice(&(r.fan_out as u32).to_le_bytes());
+            buf[at + 8..at + 12].copy_from_slice(&[r.act.code(), r.kind.code(), 0, 0]);
+            buf[at + 12..at + 16].copy_from_slice(&r.act.alpha().to_le_bytes());
             at += LAYER;
         });
         self.params.for_each(&mut |seg| {
@@ -699,12 +727,12 @@ impl<L: Layer> Network<L> {
         let mut layer = 0;
         let mut mismatch = None;
         let mut net = Self::new(L::DEFAULT);
-        net.layers.for_each_info(&mut |info| {
+        net.layers.for_each_layer(&net.params, &mut |r| {
             let d = model.layers()[layer];
-            if mismatch.is_none() && (d.fan_in, d.fan_out) != (info.fan_in, info.fan_out) {
+            if mismatch.is_none() && (d.fan_in, d.fan_out) != (r.fan_in, r.fan_out) {
                 mismatch = Some(BlobError::ShapeMismatch {
                     layer,
-                    expected: (info.fan_in, info.fan_out),
+                    expected: (r.fan_in, r.fan_out),
                     found: (d.fan_in, d.fan_out),
                 });
             }
@@ -715,9 +743,9 @@ impl<L: Layer> Network<L> {
         }
         let mut layer = 0;
         let descs = model.layers();
-        net.layers.for_each_dense_mut(&mut net.params, &mut |d| {
-            *d.act = descs[layer].act;
-            for (i, v) in d.w.iter_mut().chain(d.b.iter_mut()).enumerate() {
+        net.layers.for_each_layer_mut(&mut net.params, &mut |r| {
+            *r.act = descs[layer].act;
+            for (i, v) in r.weights.iter_mut().chain(r.bias.iter_mut()).enumerate() {
                 *v = f32_at(model.bytes, descs[layer].offset + 4 * i);
             }
             layer += 1;

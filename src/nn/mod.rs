@@ -52,7 +52,7 @@ pub mod safetensors;
 mod train;
 
 pub use chain::Chain;
-pub use dense::{Dense, DenseParams};
+pub use dense::{Dense, DenseCache, DenseParams};
 pub use memory::fits;
 pub use network::Network;
 pub use repeat::Repeat;
@@ -237,44 +237,100 @@ pub trait Layer {
 
     /// Number of dense layers.
     const DEPTH: usize;
+    /// Number of activations the layers produce (the sum of their output
+    /// widths): what inference keeps in RAM besides the weights.
+    const ACTIVATIONS: usize;
     /// The same architecture with every activation set to identity (the
     /// starting point when a blob supplies the activations).
     const DEFAULT: Self;
 
-    /// Calls `f` with each dense layer's shape and activation, in order.
-    fn for_each_info(&self, f: &mut impl FnMut(LayerInfo));
+    /// Calls `f` with each layer's [`LayerRecord`] (kind, shape,
+    /// activation, parameter segments), in order: what serialisation and
+    /// checks read.
+    fn for_each_layer(&self, p: &Self::Params, f: &mut impl FnMut(LayerRecord<'_>));
 
-    /// Calls `f` with each dense layer's activation and parameters, mutably,
-    /// in order (initialisation and loading use this).
-    fn for_each_dense_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(DenseMut<'_>));
+    /// Calls `f` with each layer's [`LayerRecordMut`], in order:
+    /// initialisation and loading write through it.
+    fn for_each_layer_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(LayerRecordMut<'_>));
 }
 
-/// One dense layer's activation and parameters, as handed out by
-/// [`Layer::for_each_dense_mut`].
+/// The kind of a layer: how its record's shape and segments are to be read.
+/// Blob format v2 stores it as one byte per layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LayerKind {
+    /// `y = φ(Wx + b)`; weights input-major `w[i * fan_out + o]`, then
+    /// `fan_out` biases.
+    Dense,
+}
+
+impl LayerKind {
+    /// The blob v2 byte (0 = dense).
+    ///
+    /// ```
+    /// use neurokern::nn::LayerKind;
+    /// assert_eq!(LayerKind::from_code(LayerKind::Dense.code()), Some(LayerKind::Dense));
+    /// assert_eq!(LayerKind::from_code(7), None);
+    /// ```
+    pub const fn code(self) -> u8 {
+        match self {
+            LayerKind::Dense => 0,
+        }
+    }
+
+    /// The kind for a blob byte; `None` for a kind this build does not know.
+    pub const fn from_code(code: u8) -> Option<LayerKind> {
+        match code {
+            0 => Some(LayerKind::Dense),
+            _ => None,
+        }
+    }
+}
+
+/// One layer, described by itself: what [`Layer::for_each_layer`] yields.
+///
+/// ```
+/// use neurokern::{activation::Act, mlp, nn::{Dense, Layer, LayerKind, Network}};
+/// type Net = mlp![Dense<3, 4>, Dense<4, 1>];
+/// let net = Network::<Net>::new(mlp![Dense::new(Act::Gelu), Dense::new(Act::Identity)]);
+/// let mut shapes = vec![];
+/// net.layers.for_each_layer(&net.params, &mut |r| {
+///     assert_eq!(r.kind, LayerKind::Dense);
+///     shapes.push((r.fan_in, r.fan_out, r.act, r.weights.len(), r.bias.len()));
+/// });
+/// assert_eq!(shapes, [(3, 4, Act::Gelu, 12, 4), (4, 1, Act::Identity, 4, 1)]);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct LayerRecord<'a> {
+    /// The kind.
+    pub kind: LayerKind,
+    /// Inputs.
+    pub fan_in: usize,
+    /// Outputs.
+    pub fan_out: usize,
+    /// The activation.
+    pub act: crate::activation::Act,
+    /// The weights (for [`LayerKind::Dense`]: input-major, `w[i * fan_out + o]`).
+    pub weights: &'a [f32],
+    /// The biases.
+    pub bias: &'a [f32],
+}
+
+/// One layer, mutably: what [`Layer::for_each_layer_mut`] yields.
 #[derive(Debug)]
-pub struct DenseMut<'a> {
+pub struct LayerRecordMut<'a> {
+    /// The kind.
+    pub kind: LayerKind,
     /// Inputs.
     pub fan_in: usize,
     /// Outputs.
     pub fan_out: usize,
     /// The activation.
     pub act: &'a mut crate::activation::Act,
-    /// Weights, input-major: `w[i * fan_out + o]`.
-    pub w: &'a mut [f32],
-    /// Biases.
-    pub b: &'a mut [f32],
-}
-
-/// Shape and activation of one dense layer, as reported by
-/// [`Layer::for_each_info`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LayerInfo {
-    /// Inputs.
-    pub fan_in: usize,
-    /// Outputs.
-    pub fan_out: usize,
-    /// Activation.
-    pub act: crate::activation::Act,
+    /// The weights (layout as in [`LayerRecord::weights`]).
+    pub weights: &'a mut [f32],
+    /// The biases.
+    pub bias: &'a mut [f32],
 }
 
 /// Builds a network type or value from layers, right-nested in [`Chain`]s.

@@ -36,7 +36,7 @@ impl<L: Layer> Network<L> {
     /// Bytes needed to run inference: the network plus the largest amount of
     /// activations a forward pass holds on the stack at once (bounded by the
     /// sum of all layer outputs).
-    pub const INFERENCE_BYTES: usize = Self::MODEL_BYTES + core::mem::size_of::<L::Cache>();
+    pub const INFERENCE_BYTES: usize = Self::MODEL_BYTES + Self::RAM_BYTES;
     /// Of [`Network::INFERENCE_BYTES`], what a network in a `static` keeps
     /// in flash (read-only memory): the network itself.
     pub const FLASH_BYTES: usize = Self::MODEL_BYTES;
@@ -51,7 +51,7 @@ impl<L: Layer> Network<L> {
     ///            Network::<Sine>::INFERENCE_BYTES);
     /// assert_eq!(Network::<Sine>::RAM_BYTES, 4 * (16 + 16 + 1));
     /// ```
-    pub const RAM_BYTES: usize = core::mem::size_of::<L::Cache>();
+    pub const RAM_BYTES: usize = 4 * L::ACTIVATIONS;
 
     /// The architecture with all parameters zero.
     pub const fn new(layers: L) -> Self {
@@ -122,9 +122,9 @@ impl<L: Layer> Network<L> {
     /// assert_eq!(a, b);
     /// ```
     pub fn init(&mut self, scheme: Init, rng: &mut impl RngCore) {
-        self.layers.for_each_dense_mut(&mut self.params, &mut |d| {
-            scheme.fill(d.fan_in, d.fan_out, *d.act, d.w, rng);
-            d.b.fill(0.0);
+        self.layers.for_each_layer_mut(&mut self.params, &mut |r| {
+            scheme.fill(r.fan_in, r.fan_out, *r.act, r.weights, rng);
+            r.bias.fill(0.0);
         });
     }
 }

@@ -1,14 +1,14 @@
 //! [`Repeat`]: `D` dense layers of width `W`, the depth a const generic.
 
-use super::{Dense, DenseMut, DenseParams, Layer, LayerInfo, ParamSet};
+use super::{Dense, DenseCache, DenseParams, Layer, LayerRecord, LayerRecordMut, ParamSet};
 use crate::activation::Act;
 
 /// `D` dense layers `[f32; W] → [f32; W]` in sequence: a deep stack whose
 /// depth is part of the type, for experiments over depth (the harness's
 /// vanishing-gradient study) without writing `D` types by hand.
 ///
-/// Its parameters are `[DenseParams<W, W>; D]`, its cache the `D` layer
-/// outputs. Each layer runs exactly like a [`Dense`].
+/// Its parameters are `[DenseParams<W, W>; D]`, its cache the `D` layers'
+/// caches. Each layer runs exactly like a [`Dense`].
 ///
 /// ```
 /// use neurokern::{activation::Act, mlp};
@@ -58,9 +58,10 @@ impl<const W: usize, const D: usize> Layer for Repeat<W, D> {
     type Input = [f32; W];
     type Output = [f32; W];
     type Params = [DenseParams<W, W>; D];
-    type Cache = [[f32; W]; D];
-    const CACHE: Self::Cache = [[0.0; W]; D];
+    type Cache = [DenseCache<W>; D];
+    const CACHE: Self::Cache = [Dense::<W, W>::CACHE; D];
     const DEPTH: usize = D;
+    const ACTIVATIONS: usize = W * D;
     const DEFAULT: Self = Self::new(Act::Identity);
 
     fn forward(&self, p: &Self::Params, x: &[f32; W], y: &mut [f32; W]) {
@@ -73,14 +74,14 @@ impl<const W: usize, const D: usize> Layer for Repeat<W, D> {
 
     fn forward_cached(&self, p: &Self::Params, x: &[f32; W], cache: &mut Self::Cache) {
         for k in 0..D {
-            let input = if k == 0 { *x } else { cache[k - 1] };
-            Dense::<W, W>::new(self.acts[k]).forward(&p[k], &input, &mut cache[k]);
+            let input = if k == 0 { *x } else { cache[k - 1].y };
+            Dense::<W, W>::new(self.acts[k]).forward_cached(&p[k], &input, &mut cache[k]);
         }
     }
 
     fn output(cache: &Self::Cache) -> &[f32; W] {
         const { assert!(D > 0, "a Repeat needs at least one layer") };
-        &cache[D - 1]
+        &cache[D - 1].y
     }
 
     fn backward(
@@ -94,7 +95,7 @@ impl<const W: usize, const D: usize> Layer for Repeat<W, D> {
     ) {
         let mut d = *dy;
         for k in (0..D).rev() {
-            let input = if k == 0 { x } else { &cache[k - 1] };
+            let input = if k == 0 { x } else { &cache[k - 1].y };
             let layer = Dense::<W, W>::new(self.acts[k]);
             let mut below = [0.0f32; W];
             let want_dx = k > 0 || dx.is_some();
@@ -114,25 +115,17 @@ impl<const W: usize, const D: usize> Layer for Repeat<W, D> {
         *dy = d;
     }
 
-    fn for_each_info(&self, f: &mut impl FnMut(LayerInfo)) {
-        for act in self.acts {
-            f(LayerInfo {
-                fan_in: W,
-                fan_out: W,
-                act,
-            });
+    fn for_each_layer(&self, p: &Self::Params, f: &mut impl FnMut(LayerRecord<'_>)) {
+        for (act, pk) in self.acts.iter().zip(p) {
+            Dense::<W, W>::new(*act).for_each_layer(pk, f);
         }
     }
 
-    fn for_each_dense_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(DenseMut<'_>)) {
+    fn for_each_layer_mut(&mut self, p: &mut Self::Params, f: &mut impl FnMut(LayerRecordMut<'_>)) {
         for (act, pk) in self.acts.iter_mut().zip(p.iter_mut()) {
-            f(DenseMut {
-                fan_in: W,
-                fan_out: W,
-                act,
-                w: pk.w.as_flattened_mut(),
-                b: &mut pk.b,
-            });
+            let mut layer = Dense::<W, W>::new(*act);
+            layer.for_each_layer_mut(pk, f);
+            *act = layer.act;
         }
     }
 }

@@ -21,7 +21,7 @@
 //! assert_eq!(back, net);
 //! ```
 
-use super::{Layer, Network, ParamSet};
+use super::{Layer, Network};
 use std::string::{String, ToString};
 use std::vec::Vec;
 use std::{fmt, format};
@@ -130,27 +130,19 @@ pub fn save<L: Layer>(net: &Network<L>, names: &[&str]) -> Result<Vec<u8>, Safet
     check_names::<L>(names)?;
     // bytes of every tensor, PyTorch layout
     let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
-    let mut shapes = Vec::new();
-    net.layers
-        .for_each_info(&mut |info| shapes.push((info.fan_in, info.fan_out)));
-    // parameter segments come in canonical order: w of layer 0, b of layer 0, …
-    let mut seg = 0;
-    net.params.for_each(&mut |s| {
-        let k = seg / 2;
-        let (fi, fo) = shapes[k];
-        if seg % 2 == 0 {
-            let mut w = Vec::with_capacity(4 * fi * fo);
-            for o in 0..fo {
-                for i in 0..fi {
-                    w.extend_from_slice(&s[i * fo + o].to_le_bytes());
-                }
+    let mut k = 0;
+    net.layers.for_each_layer(&net.params, &mut |r| {
+        let (fi, fo) = (r.fan_in, r.fan_out);
+        let mut w = Vec::with_capacity(4 * fi * fo);
+        for o in 0..fo {
+            for i in 0..fi {
+                w.extend_from_slice(&r.weights[i * fo + o].to_le_bytes());
             }
-            tensors.push((format!("{}.weight", names[k]), std::vec![fo, fi], w));
-        } else {
-            let b: Vec<u8> = s.iter().flat_map(|v| v.to_le_bytes()).collect();
-            tensors.push((format!("{}.bias", names[k]), std::vec![fo], b));
         }
-        seg += 1;
+        tensors.push((format!("{}.weight", names[k]), std::vec![fo, fi], w));
+        let b: Vec<u8> = r.bias.iter().flat_map(|v| v.to_le_bytes()).collect();
+        tensors.push((format!("{}.bias", names[k]), std::vec![fo], b));
+        k += 1;
     });
     let views: Vec<(String, TensorView<'_>)> = tensors
         .iter()
@@ -236,7 +228,7 @@ fn load_with<L: Layer>(
     let mut loaded: Vec<(Vec<f32>, Vec<f32>)> = Vec::new();
     let mut shapes = Vec::new();
     net.layers
-        .for_each_info(&mut |info| shapes.push((info.fan_in, info.fan_out)));
+        .for_each_layer(&net.params, &mut |r| shapes.push((r.fan_in, r.fan_out)));
     for (name, &(fi, fo)) in names.iter().zip(&shapes) {
         let w = fetch(format!("{name}.weight"), std::vec![fo, fi])?;
         let b = fetch(format!("{name}.bias"), std::vec![fo])?;
@@ -255,15 +247,15 @@ fn load_with<L: Layer>(
         }
     }
     let mut k = 0;
-    net.layers.for_each_dense_mut(&mut net.params, &mut |d| {
+    net.layers.for_each_layer_mut(&mut net.params, &mut |r| {
         let (w, b) = &loaded[k];
-        let fo = d.fan_out;
-        for i in 0..d.fan_in {
+        let fo = r.fan_out;
+        for i in 0..r.fan_in {
             for o in 0..fo {
-                d.w[i * fo + o] = w[o * d.fan_in + i];
+                r.weights[i * fo + o] = w[o * r.fan_in + i];
             }
         }
-        d.b.copy_from_slice(b);
+        r.bias.copy_from_slice(b);
         k += 1;
     });
     Ok(())

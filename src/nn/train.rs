@@ -50,10 +50,9 @@ pub enum TrainError {
         /// Its value.
         value: f32,
     },
-    /// A layer's activation cannot be trained: a leaky ReLU whose slope is
-    /// negative or not finite. Back-propagation takes φ' from the cached
-    /// output, and with α < 0 the output's sign no longer tells the input's,
-    /// so the gradient would be silently wrong.
+    /// A layer's activation cannot be trained: its parameter (leaky ReLU's
+    /// or ELU's α) is not finite. (A negative α trains: back-propagation
+    /// then takes φ' from the cached pre-activation.)
     UntrainableActivation {
         /// The layer (counting from 0).
         layer: usize,
@@ -92,7 +91,7 @@ impl fmt::Display for TrainError {
             }
             TrainError::UntrainableActivation { layer, act } => write!(
                 f,
-                "layer {layer}: {} with slope {} cannot be trained (the slope must be finite and ≥ 0)",
+                "layer {layer}: {} with α = {} cannot be trained (α must be finite)",
                 act.name(),
                 act.alpha()
             ),
@@ -297,14 +296,9 @@ impl<L: Layer, O: Optimizer<L::Params>> Trainer<L, O> {
 fn check_activations<L: Layer>(net: &Network<L>) -> Result<(), TrainError> {
     let mut bad = None;
     let mut layer = 0;
-    net.layers.for_each_info(&mut |info| {
-        if let Act::LeakyRelu(alpha) = info.act {
-            if bad.is_none() && !(alpha.is_finite() && alpha >= 0.0) {
-                bad = Some(TrainError::UntrainableActivation {
-                    layer,
-                    act: info.act,
-                });
-            }
+    net.layers.for_each_layer(&net.params, &mut |r| {
+        if bad.is_none() && !r.act.alpha().is_finite() {
+            bad = Some(TrainError::UntrainableActivation { layer, act: r.act });
         }
         layer += 1;
     });

@@ -31,6 +31,88 @@ pub mod oracle {
     pub fn tanh_derivative_from_output(y: f64) -> f64 {
         1.0 - y * y
     }
+    pub fn silu(x: f64) -> f64 {
+        if x == f64::NEG_INFINITY {
+            return -0.0;
+        }
+        x * sigmoid(x)
+    }
+    pub fn silu_derivative(x: f64) -> f64 {
+        if x.is_infinite() {
+            return if x > 0.0 { 1.0 } else { 0.0 };
+        }
+        sigmoid(x) + x * sigmoid_derivative(x)
+    }
+    /// Φ(x), the standard normal CDF.
+    pub fn phi(x: f64) -> f64 {
+        0.5 * libm::erfc(-x / core::f64::consts::SQRT_2)
+    }
+    pub fn gelu(x: f64) -> f64 {
+        if x == f64::NEG_INFINITY {
+            return -0.0;
+        }
+        x * phi(x)
+    }
+    pub fn gelu_derivative(x: f64) -> f64 {
+        if x.is_infinite() {
+            return if x > 0.0 { 1.0 } else { 0.0 };
+        }
+        let pdf = (-0.5 * x * x).exp() / (2.0 * core::f64::consts::PI).sqrt();
+        phi(x) + x * pdf
+    }
+    const K: f64 = 0.797_884_560_802_865_4; // √(2/π)
+    pub fn gelu_tanh(x: f64) -> f64 {
+        if x == f64::NEG_INFINITY {
+            return -0.0;
+        }
+        let u = K * (x + 0.044715 * x * x * x);
+        x * sigmoid(2.0 * u)
+    }
+    pub fn gelu_tanh_derivative(x: f64) -> f64 {
+        if x.is_infinite() {
+            return if x > 0.0 { 1.0 } else { 0.0 };
+        }
+        let u = K * (x + 0.044715 * x * x * x);
+        let du = 2.0 * K * (1.0 + 3.0 * 0.044715 * x * x);
+        sigmoid(2.0 * u) + x * sigmoid_derivative(2.0 * u) * du
+    }
+    pub fn elu(x: f64) -> f64 {
+        if x > 0.0 || x.is_nan() {
+            x
+        } else {
+            libm::expm1(x)
+        }
+    }
+    pub fn elu_derivative(x: f64) -> f64 {
+        if x > 0.0 || x.is_nan() {
+            if x.is_nan() {
+                x
+            } else {
+                1.0
+            }
+        } else {
+            x.exp()
+        }
+    }
+    pub fn softplus(x: f64) -> f64 {
+        if x > 0.0 {
+            x + libm::log1p((-x).exp())
+        } else {
+            libm::log1p(x.exp())
+        }
+    }
+    pub fn hard_sigmoid(x: f64) -> f64 {
+        (x + 3.0).clamp(0.0, 6.0) / 6.0
+    }
+    pub fn hard_sigmoid_derivative(x: f64) -> f64 {
+        if x.is_nan() {
+            x
+        } else if x > -3.0 && x < 3.0 {
+            1.0 / 6.0
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The size of one ULP at the exact value `v` (2^(e−23), floor 2^−149).

@@ -1,6 +1,6 @@
 //! `cargo xtask ffi`: the C ABI, tested from C.
 
-use neurokern::activation as a;
+use neurokern::activation::{self as a, Act, Activation};
 use neurokern::fingerprint::{input, sine_input, Sine};
 use neurokern::nn::Network;
 use std::fmt::Write as _;
@@ -70,6 +70,38 @@ fn expected_header(blob: &[u8]) -> Result<String, String> {
         f(&x, &mut y);
         array(&mut h, name, &y);
     }
+    // every activation of the table through the code-based C functions
+    let acts = Act::ALL;
+    for act in acts {
+        let up = act.name().to_uppercase();
+        act.forward(&x, &mut y);
+        array(&mut h, &format!("NK_ACT_Y_{up}"), &y);
+        act.derivative(&x, &mut y);
+        array(&mut h, &format!("NK_ACT_D_{up}"), &y);
+    }
+    let _ = writeln!(h, "#define NK_ACT_COUNT {}", acts.len());
+    let list = |prefix: &str| {
+        acts.iter()
+            .map(|a| format!("{prefix}{}", a.name().to_uppercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        h,
+        "static const uint32_t *const NK_ACT_Y[] = {{{}}};",
+        list("NK_ACT_Y_")
+    );
+    let _ = writeln!(
+        h,
+        "static const uint32_t *const NK_ACT_D[] = {{{}}};",
+        list("NK_ACT_D_")
+    );
+    let alphas: Vec<String> = acts.iter().map(|a| format!("{:e}f", a.alpha())).collect();
+    let _ = writeln!(
+        h,
+        "static const float NK_ACT_ALPHA[] = {{{}}};",
+        alphas.join(", ")
+    );
     a::leaky_relu(0.01, &x, &mut y);
     array(&mut h, "NK_LEAKY_RELU", &y);
     a::leaky_relu_derivative(0.01, &x, &mut y);

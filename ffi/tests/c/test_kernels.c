@@ -72,6 +72,29 @@ int main(void) {
     expect("leaky'", nk_leaky_relu_derivative_f32(0.01f, x, y, NK_N), NK_OK);
     same("leaky_relu_derivative", y, NK_LEAKY_RELU_DERIVATIVE, NK_N);
     expect("leaky NULL", nk_leaky_relu_f32(0.01f, NULL, y, 1), NK_ERR_NULL);
+    /* every activation of the crate by its code, and its name */
+    for (uint8_t code = 0; code < NK_ACT_COUNT; code++) {
+        const char *name = nk_activation_name(code);
+        if (name == NULL) {
+            printf("FAIL nk_activation_name(%u) is NULL\n", (unsigned)code);
+            failures++;
+            continue;
+        }
+        expect(name, nk_activation_f32(code, NK_ACT_ALPHA[code], x, y, NK_N), NK_OK);
+        same(name, y, NK_ACT_Y[code], NK_N);
+        memcpy(z, x, sizeof z);
+        expect(name, nk_activation_f32(code, NK_ACT_ALPHA[code], z, z, NK_N), NK_OK);
+        same(name, z, NK_ACT_Y[code], NK_N);
+        expect(name, nk_activation_derivative_f32(code, NK_ACT_ALPHA[code], x, y, NK_N), NK_OK);
+        same(name, y, NK_ACT_D[code], NK_N);
+    }
+    if (nk_activation_name(NK_ACT_COUNT) != NULL || strcmp(nk_activation_name(NK_ACT_GELU_TANH), "gelu_tanh") != 0) {
+        printf("FAIL activation names\n");
+        failures++;
+    }
+    expect("unknown activation", nk_activation_f32(NK_ACT_COUNT, 0.0f, x, y, 4), NK_ERR_ACTIVATION);
+    expect("ELU alpha NaN", nk_activation_f32(NK_ACT_ELU, NAN, x, y, 4), NK_ERR_ACTIVATION);
+    expect("activation NULL", nk_activation_derivative_f32(NK_ACT_SILU, 0.0f, NULL, y, 4), NK_ERR_NULL);
     for (int s = -1; s < 20; s++) {
         if (nk_status_str(s) == NULL || nk_status_str(s)[0] == '\0') {
             printf("FAIL nk_status_str(%d) is empty\n", s);

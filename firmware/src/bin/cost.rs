@@ -8,7 +8,7 @@
 
 use core::hint::black_box;
 use cortex_m_rt::entry;
-use neurokern::activation as a;
+use neurokern::activation::{self as a, Act, Activation};
 use neurokern::fingerprint::{sine_input, Sine};
 use neurokern::nn::{loss::Loss, optim::Sgd, Network, Trainer};
 use neurokern_firmware::{exit, peak_stack, println, Ticks, SINE_BLOB, SINE_NET};
@@ -37,17 +37,22 @@ fn main() -> ! {
         *v = (i as f32 / N as f32 - 0.5) * 16.0;
     }
     let mut y = [0.0f32; N];
-    let cases: [(&str, SliceFn); 10] = [
-        ("sigmoid", a::sigmoid),
-        ("tanh", a::tanh),
-        ("relu", a::relu),
-        ("leaky_relu", |x, y| a::leaky_relu(0.01, x, y)),
-        ("sigmoid_derivative", a::sigmoid_derivative),
-        ("tanh_derivative", a::tanh_derivative),
-        ("relu_derivative", a::relu_derivative),
-        ("leaky_relu_derivative", |x, y| {
-            a::leaky_relu_derivative(0.01, x, y)
-        }),
+    // every activation of the crate's table, forward and derivative
+    for act in Act::ALL {
+        for (suffix, derivative) in [("", false), ("_derivative", true)] {
+            let f = |x: &[f32], y: &mut [f32]| {
+                if derivative {
+                    act.derivative(x, y)
+                } else {
+                    act.forward(x, y)
+                }
+            };
+            f(&x, &mut y);
+            let t = ticks.measure(|| f(black_box(&x), black_box(&mut y)));
+            println!("cost {}{} ticks {} elements {}", act.name(), suffix, t, N);
+        }
+    }
+    let cases: [(&str, SliceFn); 2] = [
         (
             "sigmoid_derivative_from_output",
             a::sigmoid_derivative_from_output,
