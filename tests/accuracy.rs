@@ -356,6 +356,13 @@ const NEW_ROWS: &[Row] = &[
         oracle::hard_sigmoid_derivative,
         all,
     ),
+    ("hard_swish", act::hard_swish, oracle::hard_swish, all),
+    (
+        "hard_swish_derivative",
+        act::hard_swish_derivative,
+        oracle::hard_swish_derivative,
+        all,
+    ),
 ];
 
 fn normal_result_signed(e: f64) -> bool {

@@ -126,8 +126,8 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
             .iter()
             .map(|s| s.variants.len())
             .sum();
-        // the article's 8 functions in 4 implementations, the 12 after ReLU
-        assert_eq!(per_buffer, 8 * 4 + 22 + 6 * 2);
+        // the article's 8 functions in 4 implementations, the 14 after ReLU
+        assert_eq!(per_buffer, 8 * 4 + 25 + 7 * 2);
         assert_eq!(
             cells.len(),
             per_buffer * 3,
@@ -156,7 +156,7 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
             neurokern::harness::vanishing::ACTS.len() * 2 * 2,
             "every activation x 2 networks x 2 seeds"
         );
-        assert_eq!(neurokern::harness::vanishing::ACTS.len(), 9);
+        assert_eq!(neurokern::harness::vanishing::ACTS.len(), 10);
         for r in runs {
             assert!(r["final_accuracy"]["value"].as_f64().unwrap() >= 0.0);
             assert!(!r["curve"].as_array().unwrap().is_empty());

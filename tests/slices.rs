@@ -157,7 +157,7 @@ fn flat_functions_match_the_trait() {
             }
             assert_bits(&format!("{name} {ctx}"), &p, &q);
         }
-        let new: [(&str, Flat, Flat, fn(f32) -> f32, fn(f32) -> f32, Act); 6] = [
+        let new: [(&str, Flat, Flat, fn(f32) -> f32, fn(f32) -> f32, Act); 7] = [
             (
                 "silu",
                 a::silu,
@@ -199,6 +199,14 @@ fn flat_functions_match_the_trait() {
                 Act::HardSigmoid,
             ),
             (
+                "hard_swish",
+                a::hard_swish,
+                a::hard_swish_derivative,
+                a::hard_swish_scalar,
+                a::hard_swish_derivative_scalar,
+                Act::HardSwish,
+            ),
+            (
                 "elu(1)",
                 |x, y| a::elu(1.0, x, y),
                 |x, y| a::elu_derivative(1.0, x, y),
@@ -221,6 +229,7 @@ fn flat_functions_match_the_trait() {
                 Act::GeluTanh => a::gelu_tanh_in_place(&mut r),
                 Act::Softplus => a::softplus_in_place(&mut r),
                 Act::HardSigmoid => a::hard_sigmoid_in_place(&mut r),
+                Act::HardSwish => a::hard_swish_in_place(&mut r),
                 _ => unreachable!(),
             }
             assert_bits(&format!("{name}_in_place {ctx}"), &r, &q);

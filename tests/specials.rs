@@ -306,6 +306,12 @@ fn specials_of_the_activations_after_relu() {
         (Act::HardSigmoid, -3.0, 0.0, 0.0),
         (Act::HardSigmoid, inf, 1.0, 0.0),
         (Act::HardSigmoid, -inf, 0.0, 0.0),
+        (Act::HardSwish, 0.0, 0.0, 0.5),
+        (Act::HardSwish, 3.0, 3.0, 1.5),
+        (Act::HardSwish, -3.0, -0.0, -0.5),
+        (Act::HardSwish, -1.5, -0.375, 0.0),
+        (Act::HardSwish, inf, inf, 1.0),
+        (Act::HardSwish, -inf, -0.0, 0.0),
     ];
     for &(act, x, y, d) in table {
         let (gy, gd) = (act.forward_scalar(x), act.derivative_scalar(x));
@@ -323,7 +329,8 @@ fn specials_of_the_activations_after_relu() {
             );
         }
     }
-    // finite everywhere the input is
+    // finite everywhere the input is: hard-swish formed as x·(ReLU6(x+3)/6)
+    assert_eq!(a::hard_swish_scalar(f32::MAX), f32::MAX);
     assert!(a::silu_scalar(f32::MAX).is_finite() && a::gelu_scalar(f32::MAX).is_finite());
     assert_eq!(a::gelu_tanh_scalar(f32::MAX), f32::MAX);
     assert_eq!(a::softplus_scalar(f32::MAX), f32::MAX);
@@ -373,7 +380,7 @@ fn activations_after_relu_are_monotone_where_the_function_is() {
     let ln2 = core::f32::consts::LN_2;
     // (name, f, [lo, hi], increasing, switch points for dense windows)
     type F = fn(f32) -> f32;
-    let rows: [(&str, F, f32, f32, bool, Vec<f32>); 9] = [
+    let rows: [(&str, F, f32, f32, bool, Vec<f32>); 10] = [
         (
             "silu",
             a::silu_scalar,
@@ -449,6 +456,14 @@ fn activations_after_relu_are_monotone_where_the_function_is() {
             true,
             vec![-3.0, 3.0],
         ),
+        (
+            "hard_swish",
+            a::hard_swish_scalar,
+            -1.49,
+            f32::INFINITY,
+            true,
+            vec![3.0],
+        ),
     ];
     for (name, f, lo, hi, up, switches) in &rows {
         let f = |x: f32| f(x);
@@ -468,4 +483,13 @@ fn activations_after_relu_are_monotone_where_the_function_is() {
             }
         }
     }
+    // hard-swish falls on [−3, −1.5]
+    walk(
+        &|x| a::hard_swish_scalar(x),
+        -3.0,
+        -1.51,
+        false,
+        1,
+        "hard_swish",
+    );
 }

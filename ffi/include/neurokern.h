@@ -96,6 +96,7 @@ typedef enum nk_status {
 #define NK_ACT_ELU 8
 #define NK_ACT_SOFTPLUS 9
 #define NK_ACT_HARD_SIGMOID 10
+#define NK_ACT_HARD_SWISH 11
 
 
 /*

@@ -187,4 +187,18 @@ pub const ACCURACY: &[Bound] = &[
         max_abs: 0.0,
         abs_within: [0.0, 0.0],
     },
+    Bound {
+        function: "hard_swish",
+        max_ulp: 2.0,
+        domain: "all f32",
+        max_abs: 0.0,
+        abs_within: [0.0, 0.0],
+    },
+    Bound {
+        function: "hard_swish_derivative",
+        max_ulp: 1.0,
+        domain: "all f32",
+        max_abs: 0.0,
+        abs_within: [0.0, 0.0],
+    },
 ];

@@ -29,6 +29,7 @@ macro_rules! activation_table {
             Elu(alpha = 1.0) = $crate::activation::Elu::new(alpha), 8, "elu", x, "x for x > 0, α·(e^x − 1) below.";
             Softplus() = $crate::activation::Softplus, 9, "softplus", x, "log(1 + e^x).";
             HardSigmoid() = $crate::activation::HardSigmoid, 10, "hard_sigmoid", x, "ReLU6(x + 3)/6.";
+            HardSwish() = $crate::activation::HardSwish, 11, "hard_swish", x, "x·ReLU6(x + 3)/6.";
         }
     };
 }
@@ -54,7 +55,7 @@ macro_rules! define_act {
         ///     assert_eq!(y[1].abs(), 0.0);
         /// }
         /// assert_eq!(Act::LeakyRelu(0.1).forward_scalar(-1.0), -0.1);
-        /// assert_eq!(Act::ALL.len(), 11);
+        /// assert_eq!(Act::ALL.len(), 12);
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq)]
         #[non_exhaustive]
@@ -75,7 +76,7 @@ macro_rules! define_act {
 
             /// A short lower-case name: `identity`, `sigmoid`, `tanh`,
             /// `relu`, `leaky_relu`, `silu`, `gelu`, `gelu_tanh`, `elu`,
-            /// `softplus`, `hard_sigmoid`.
+            /// `softplus`, `hard_sigmoid`, `hard_swish`.
             ///
             /// ```
             /// assert_eq!(neurokern::activation::Act::LeakyRelu(0.01).name(), "leaky_relu");
@@ -87,7 +88,7 @@ macro_rules! define_act {
             }
 
             /// The one-byte code used by the weight blob format and the C
-            /// API (the row order of the table: 0 identity … 10 hard sigmoid).
+            /// API (the row order of the table: 0 identity … 11 hard swish).
             ///
             /// ```
             /// use neurokern::activation::Act;

@@ -33,6 +33,7 @@ mod exp;
 mod gelu;
 mod gelu_tanh;
 mod hard_sigmoid;
+mod hard_swish;
 mod identity;
 pub(crate) mod kernel;
 mod relu;
@@ -51,6 +52,10 @@ pub use gelu_tanh::{
 pub use hard_sigmoid::{
     hard_sigmoid, hard_sigmoid_derivative, hard_sigmoid_derivative_scalar, hard_sigmoid_in_place,
     hard_sigmoid_scalar, HardSigmoid,
+};
+pub use hard_swish::{
+    hard_swish, hard_swish_derivative, hard_swish_derivative_scalar, hard_swish_in_place,
+    hard_swish_scalar, HardSwish,
 };
 pub use identity::Identity;
 pub use relu::{

@@ -238,6 +238,14 @@ pub fn subjects() -> Vec<Subject> {
             ],
         },
         Subject {
+            name: "hard_swish",
+            variants: vec![
+                ("simd", a::hard_swish),
+                ("scalar", slice_fn!(|x| a::hard_swish_scalar(x))),
+                ("std", slice_fn!(|x| x * (x + 3.0).clamp(0.0, 6.0) / 6.0)),
+            ],
+        },
+        Subject {
             name: "silu_derivative",
             variants: vec![
                 ("simd", a::silu_derivative),
@@ -280,6 +288,13 @@ pub fn subjects() -> Vec<Subject> {
                     "scalar",
                     slice_fn!(|x| a::hard_sigmoid_derivative_scalar(x)),
                 ),
+            ],
+        },
+        Subject {
+            name: "hard_swish_derivative",
+            variants: vec![
+                ("simd", a::hard_swish_derivative),
+                ("scalar", slice_fn!(|x| a::hard_swish_derivative_scalar(x))),
             ],
         },
     ]

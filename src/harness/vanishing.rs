@@ -24,7 +24,7 @@ use std::{format, vec};
 /// The activations compared throughout: the article's four, then the ones
 /// that came after ReLU (GELU's tanh approximation is left out: its curves
 /// are GELU's).
-pub const ACTS: [(&str, Act); 9] = [
+pub const ACTS: [(&str, Act); 10] = [
     ("sigmoid", Act::Sigmoid),
     ("tanh", Act::Tanh),
     ("relu", Act::Relu),
@@ -34,6 +34,7 @@ pub const ACTS: [(&str, Act); 9] = [
     ("elu", Act::Elu(1.0)),
     ("softplus", Act::Softplus),
     ("hard_sigmoid", Act::HardSigmoid),
+    ("hard_swish", Act::HardSwish),
 ];
 
 /// The chain experiment for one activation.

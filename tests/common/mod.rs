@@ -113,6 +113,23 @@ pub mod oracle {
             0.0
         }
     }
+    pub fn hard_swish(x: f64) -> f64 {
+        if x < -3.0 {
+            return -0.0;
+        }
+        x * hard_sigmoid(x)
+    }
+    pub fn hard_swish_derivative(x: f64) -> f64 {
+        if x.is_nan() {
+            x
+        } else if x < -3.0 {
+            0.0
+        } else if x <= 3.0 {
+            x / 3.0 + 0.5
+        } else {
+            1.0
+        }
+    }
 }
 
 /// The size of one ULP at the exact value `v` (2^(e−23), floor 2^−149).
