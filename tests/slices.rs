@@ -157,7 +157,8 @@ fn flat_functions_match_the_trait() {
             }
             assert_bits(&format!("{name} {ctx}"), &p, &q);
         }
-        let new: [(&str, Flat, Flat, fn(f32) -> f32, fn(f32) -> f32, Act); 7] = [
+        type Scalar = fn(f32) -> f32;
+        let new: [(&str, Flat, Flat, Scalar, Scalar, Act); 7] = [
             (
                 "silu",
                 a::silu,

@@ -380,7 +380,8 @@ fn activations_after_relu_are_monotone_where_the_function_is() {
     let ln2 = core::f32::consts::LN_2;
     // (name, f, [lo, hi], increasing, switch points for dense windows)
     type F = fn(f32) -> f32;
-    let rows: [(&str, F, f32, f32, bool, Vec<f32>); 10] = [
+    type Row = (&'static str, F, f32, f32, bool, Vec<f32>);
+    let rows: [Row; 10] = [
         (
             "silu",
             a::silu_scalar,

@@ -12,7 +12,6 @@ use riscv_semihosting::{debug, hprintln};
 
 const N: usize = 512;
 
-
 /// Instructions retired by `f`.
 fn instructions(f: impl FnOnce()) -> u64 {
     let start = riscv::register::minstret::read64();
@@ -51,7 +50,13 @@ fn main() -> ! {
             };
             f(&x, &mut y);
             let n = instructions(|| f(black_box(&x), black_box(&mut y)));
-            hprintln!("cost {}{} instructions {} elements {}", act.name(), suffix, n, N);
+            hprintln!(
+                "cost {}{} instructions {} elements {}",
+                act.name(),
+                suffix,
+                n,
+                N
+            );
         }
     }
     debug::exit(if ok {

@@ -168,6 +168,8 @@ macro_rules! define_act {
             /// assert!(!Act::Silu.has_derivative_from_output());
             /// assert!(!Act::LeakyRelu(-0.5).has_derivative_from_output());
             /// ```
+            // `!(α < 0)`: a NaN α (refused elsewhere) is not "negative" here
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
             pub const fn has_derivative_from_output(&self) -> bool {
                 let row = match self {
                     $( Act::$v $( (define_act!(@pat $p)) )? => define_act!(@fo $fo), )*

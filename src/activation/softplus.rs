@@ -40,7 +40,7 @@ const Q: [f32; 5] = [
 ];
 /// G(v) = G0 + v·G1(v) in `softplus(x) = x/2 + G(x²)` near 0 (tools/fit_activations.py):
 /// G(v) = log(2·cosh(√v/2)), even, so no exponential and no logarithm.
-const G0: f32 = 0.693_147_2;
+const G0: f32 = core::f32::consts::LN_2;
 const G1: [f32; 6] = [
     0.124_999_93,
     -0.005_207_943_3,
