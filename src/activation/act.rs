@@ -270,7 +270,6 @@ macro_rules! define_act {
 }
 
 activation_table!(define_act, $);
-pub(crate) use dispatch;
 
 impl Default for Act {
     /// [`Act::Identity`].

@@ -82,7 +82,6 @@ mod accuracy;
 pub use accuracy::{Bound, ACCURACY};
 
 mod act;
-pub(crate) use act::dispatch;
 pub use act::Act;
 
 /// An activation function φ with its derivative, on slices, arrays and
