@@ -32,173 +32,56 @@ pub struct Bound {
 /// let row = neurokern::activation::ACCURACY.iter().find(|b| b.function == "sigmoid").unwrap();
 /// assert_eq!(row.max_ulp, 2.5);
 /// ```
-pub const ACCURACY: &[Bound] = &[
-    Bound {
-        function: "sigmoid",
-        max_ulp: 2.5,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "tanh",
-        max_ulp: 2.0,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "sigmoid_derivative",
-        max_ulp: 3.0,
-        domain: "result ≥ 2^−126",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "tanh_derivative",
-        max_ulp: 3.0,
-        domain: "result ≥ 2^−126",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "sigmoid_derivative_from_output",
-        max_ulp: 2.0,
-        domain: "y in [0, 1], against y(1−y)",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "tanh_derivative_from_output",
-        max_ulp: 2.0,
-        domain: "y in [−1, 1], against 1−y²",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "relu",
+pub const ACCURACY: &[Bound] = &ROWS;
+
+/// The accuracy rows of one kernel, written in its file beside the kernel.
+pub(crate) trait Contract {
+    /// The kernel's rows: its function, derivative(s), derivative from the
+    /// output where it exists.
+    const BOUNDS: &'static [Bound];
+}
+
+const fn bounds_of<K: Contract>(_: &K) -> &'static [Bound] {
+    K::BOUNDS
+}
+
+// every kernel's rows, in the order of the table of activations
+macro_rules! gather_bounds {
+    (($d:tt) $(
+        $v:ident ( $($p:ident = $pd:literal)? ) in $m:ident = $k:expr, $code:literal, $name:literal,
+        $fo:ident, $doc:literal;
+    )*) => {
+        const PARTS: &[&[Bound]] = &[ $( { $(let $p: f32 = $pd;)? bounds_of(&$k) } ),* ];
+    };
+}
+activation_table!(gather_bounds, $);
+
+const LEN: usize = {
+    let (mut n, mut i) = (0, 0);
+    while i < PARTS.len() {
+        n += PARTS[i].len();
+        i += 1;
+    }
+    n
+};
+
+const ROWS: [Bound; LEN] = {
+    let mut out = [Bound {
+        function: "",
         max_ulp: 0.0,
-        domain: "all f32",
+        domain: "",
         max_abs: 0.0,
         abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "leaky_relu",
-        max_ulp: 0.5,
-        domain: "all f32 (α·x correctly rounded)",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "relu_derivative",
-        max_ulp: 0.0,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "leaky_relu_derivative",
-        max_ulp: 0.0,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "silu",
-        max_ulp: 3.0,
-        domain: "|result| ≥ 2^−126",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "silu_derivative",
-        max_ulp: 5.0,
-        domain: "|result| ≥ 2^−126, x outside [−2.5, −0.5]; there |error| ≤ 1e−7",
-        max_abs: 1.0e-7,
-        abs_within: [-2.5, -0.5],
-    },
-    Bound {
-        function: "gelu",
-        max_ulp: 4.0,
-        domain: "|result| ≥ 2^−126",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "gelu_derivative",
-        max_ulp: 5.0,
-        domain: "|result| ≥ 2^−126, x outside [−2.5, −0.5]; there |error| ≤ 1e−7",
-        max_abs: 1.0e-7,
-        abs_within: [-2.5, -0.5],
-    },
-    Bound {
-        function: "gelu_tanh",
-        max_ulp: 3.0,
-        domain: "|result| ≥ 2^−126, against its own formula",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "gelu_tanh_derivative",
-        max_ulp: 6.0,
-        domain: "|result| ≥ 2^−126, x outside [−2.5, −0.5]; there |error| ≤ 1e−7",
-        max_abs: 1.0e-7,
-        abs_within: [-2.5, -0.5],
-    },
-    Bound {
-        function: "elu",
-        max_ulp: 2.0,
-        domain: "all f32, α = 1",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "elu_derivative",
-        max_ulp: 2.0,
-        domain: "result ≥ 2^−126, α = 1",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "softplus",
-        max_ulp: 2.0,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "softplus_derivative",
-        max_ulp: 2.5,
-        domain: "all f32 (it is σ)",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "hard_sigmoid",
-        max_ulp: 1.5,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "hard_sigmoid_derivative",
-        max_ulp: 0.5,
-        domain: "all f32 (1/6 rounded to f32 inside (−3, 3))",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "hard_swish",
-        max_ulp: 2.0,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-    Bound {
-        function: "hard_swish_derivative",
-        max_ulp: 1.0,
-        domain: "all f32",
-        max_abs: 0.0,
-        abs_within: [0.0, 0.0],
-    },
-];
+    }; LEN];
+    let (mut k, mut i) = (0, 0);
+    while i < PARTS.len() {
+        let mut j = 0;
+        while j < PARTS[i].len() {
+            out[k] = PARTS[i][j];
+            k += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};

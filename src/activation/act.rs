@@ -5,38 +5,47 @@ use super::{Activation, FromOutput};
 
 /// **The table of activations**: the only list of them in the crate. Each
 /// row gives the `Act` variant (with its parameter and that parameter's
-/// default, if any), the kernel value, the one-byte blob code, the name
+/// default, if any), the file (module) that holds it, the kernel value, the one-byte blob code, the name
 /// used by the CLI, the C API and reports, whether φ' can be computed from
 /// the output (`y`) or needs the input (`x`), and the variant's doc line.
 /// [`Act::ALL`], [`Act::code`], [`Act::from_code`], [`Act::name`],
 /// [`Act::from_name`] and the dispatch all come from it; tests, fingerprints,
 /// the harness, the firmware and the FFI iterate `Act::ALL`.
 ///
-/// Adding an activation: write its kernel file (see `silu.rs`), add one row
-/// here with the next free code, and list it in the accuracy contract.
+/// The module column declares the kernel files and re-exports their public
+/// items (`activation/mod.rs`), and each kernel's accuracy rows
+/// ([`Contract`](super::accuracy::Contract)) are gathered into
+/// [`ACCURACY`](super::ACCURACY) from it.
+///
+/// Adding an activation: write its kernel file (see `hard_swish.rs`: kernel,
+/// flat functions, accuracy rows), add one row here with the next free code,
+/// and its tests. ARCHITECTURE.md has the recipe.
 macro_rules! activation_table {
     ($callback:ident, $d:tt) => {
         $callback! { ($d)
-            Identity() = $crate::activation::Identity, 0, "identity", y, "φ(x) = x: linear output layers.";
-            Sigmoid() = $crate::activation::Sigmoid, 1, "sigmoid", y, "The logistic sigmoid 1/(1 + e^−x).";
-            Tanh() = $crate::activation::Tanh, 2, "tanh", y, "The hyperbolic tangent.";
-            Relu() = $crate::activation::Relu, 3, "relu", y, "max(x, 0).";
-            LeakyRelu(alpha = 0.01) = $crate::activation::LeakyRelu::new(alpha), 4, "leaky_relu", y,
+            Identity() in identity = $crate::activation::Identity, 0, "identity", y, "φ(x) = x: linear output layers.";
+            Sigmoid() in sigmoid = $crate::activation::Sigmoid, 1, "sigmoid", y, "The logistic sigmoid 1/(1 + e^−x).";
+            Tanh() in tanh = $crate::activation::Tanh, 2, "tanh", y, "The hyperbolic tangent.";
+            Relu() in relu = $crate::activation::Relu, 3, "relu", y, "max(x, 0).";
+            LeakyRelu(alpha = 0.01) in leaky_relu = $crate::activation::LeakyRelu::new(alpha), 4, "leaky_relu", y,
                 "x for x ≥ 0, α·x below (from the output only for α ≥ 0).";
-            Silu() = $crate::activation::Silu, 5, "silu", x, "SiLU / swish x·σ(x).";
-            Gelu() = $crate::activation::Gelu, 6, "gelu", x, "GELU x·Φ(x) with the exact normal CDF.";
-            GeluTanh() = $crate::activation::GeluTanh, 7, "gelu_tanh", x, "GELU's tanh approximation.";
-            Elu(alpha = 1.0) = $crate::activation::Elu::new(alpha), 8, "elu", x, "x for x > 0, α·(e^x − 1) below.";
-            Softplus() = $crate::activation::Softplus, 9, "softplus", x, "log(1 + e^x).";
-            HardSigmoid() = $crate::activation::HardSigmoid, 10, "hard_sigmoid", x, "ReLU6(x + 3)/6.";
-            HardSwish() = $crate::activation::HardSwish, 11, "hard_swish", x, "x·ReLU6(x + 3)/6.";
+            Silu() in silu = $crate::activation::Silu, 5, "silu", x, "SiLU / swish x·σ(x).";
+            Gelu() in gelu = $crate::activation::Gelu, 6, "gelu", x, "GELU x·Φ(x) with the exact normal CDF.";
+            GeluTanh() in gelu_tanh = $crate::activation::GeluTanh, 7, "gelu_tanh", x, "GELU's tanh approximation.";
+            Elu(alpha = 1.0) in elu = $crate::activation::Elu::new(alpha), 8, "elu", x, "x for x > 0, α·(e^x − 1) below.";
+            Softplus() in softplus = $crate::activation::Softplus, 9, "softplus", x, "log(1 + e^x).";
+            HardSigmoid() in hard_sigmoid = $crate::activation::HardSigmoid, 10, "hard_sigmoid", x, "ReLU6(x + 3)/6.";
+            HardSwish() in hard_swish = $crate::activation::HardSwish, 11, "hard_swish", x, "x·ReLU6(x + 3)/6.";
         }
     };
 }
 
+#[cfg(feature = "std")]
+pub(crate) use activation_table;
+
 macro_rules! define_act {
     (($d:tt) $(
-        $v:ident ( $($p:ident = $pd:literal)? ) = $k:expr, $code:literal, $name:literal,
+        $v:ident ( $($p:ident = $pd:literal)? ) in $m:ident = $k:expr, $code:literal, $name:literal,
         $fo:ident, $doc:literal;
     )*) => {
         /// An activation chosen at run time: what a dense layer stores.

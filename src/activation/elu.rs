@@ -12,6 +12,7 @@
 //! ELU(−0) = −0, ELU(−∞) = −α. The derivative follows PyTorch: 1 for
 //! x > 0, α·e^x for x ≤ 0 (α at 0).
 
+use super::accuracy::{Bound, Contract};
 use super::exp::{exp_scaled, floor_log2e, pow2, reduce};
 use super::kernel::Kernel;
 use super::{flat_functions, impl_activation};
@@ -111,6 +112,25 @@ impl Kernel for Elu {
 }
 
 impl_activation!(Elu, "Elu");
+
+impl Contract for Elu {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "elu",
+            max_ulp: 2.0,
+            domain: "all f32, α = 1",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "elu_derivative",
+            max_ulp: 2.0,
+            domain: "result ≥ 2^−126, α = 1",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: (alpha) => Elu::new(alpha),

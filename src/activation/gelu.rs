@@ -18,6 +18,7 @@
 //! GELU(−∞) = −0 (the limit), GELU(+∞) = +∞. The derivative crosses zero at
 //! x ≈ −0.7518, where its bound is absolute.
 
+use super::accuracy::{Bound, Contract};
 use super::exp::exp_scaled2;
 use super::kernel::Kernel;
 use super::twofold::split;
@@ -172,6 +173,25 @@ impl Kernel for Gelu {
 }
 
 impl_activation!(Gelu, "Gelu");
+
+impl Contract for Gelu {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "gelu",
+            max_ulp: 4.0,
+            domain: "|result| ≥ 2^−126",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "gelu_derivative",
+            max_ulp: 5.0,
+            domain: "|result| ≥ 2^−126, x outside [−2.5, −0.5]; there |error| ≤ 1e−7",
+            max_abs: 1.0e-7,
+            abs_within: [-2.5, -0.5],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: () => Gelu,

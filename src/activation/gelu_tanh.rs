@@ -10,6 +10,7 @@
 //! tail. x is clamped to ±20 inside σ (σ(2u) is exactly 1 or rounds to 0
 //! beyond) and to −20 in the product, so gelu_tanh(−∞) = −0.
 
+use super::accuracy::{Bound, Contract};
 use super::exp::{exp_scaled2, C};
 use super::kernel::Kernel;
 use super::silu::swish_derivative;
@@ -79,6 +80,25 @@ impl Kernel for GeluTanh {
 }
 
 impl_activation!(GeluTanh, "GeluTanh");
+
+impl Contract for GeluTanh {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "gelu_tanh",
+            max_ulp: 3.0,
+            domain: "|result| ≥ 2^−126, against its own formula",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "gelu_tanh_derivative",
+            max_ulp: 7.0,
+            domain: "|result| ≥ 2^−126, x outside [−2.5, −0.5]; there |error| ≤ 1e−7",
+            max_abs: 1.0e-7,
+            abs_within: [-2.5, -0.5],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: () => GeluTanh,

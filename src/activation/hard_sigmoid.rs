@@ -5,6 +5,7 @@
 //! correctly rounded, so the result is within 1 ULP. The derivative follows
 //! PyTorch: 1/6 strictly inside (−3, 3), 0 outside and at both kinks.
 
+use super::accuracy::{Bound, Contract};
 use super::exp::clamp;
 use super::kernel::Kernel;
 use super::{flat_functions, impl_activation};
@@ -43,6 +44,25 @@ impl Kernel for HardSigmoid {
 }
 
 impl_activation!(HardSigmoid, "HardSigmoid");
+
+impl Contract for HardSigmoid {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "hard_sigmoid",
+            max_ulp: 1.5,
+            domain: "all f32",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "hard_sigmoid_derivative",
+            max_ulp: 0.5,
+            domain: "all f32 (1/6 rounded to f32 inside (−3, 3))",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: () => HardSigmoid,

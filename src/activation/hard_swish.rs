@@ -8,6 +8,7 @@
 //! follows PyTorch: 0 below −3, `x/3 + 1/2` on [−3, 3] (computed as
 //! `(x + 1.5)/3`, one rounding, exact zero at −1.5), 1 above 3.
 
+use super::accuracy::{Bound, Contract};
 use super::kernel::Kernel;
 use super::{flat_functions, impl_activation};
 use crate::lanes::Lane;
@@ -45,6 +46,25 @@ impl Kernel for HardSwish {
 }
 
 impl_activation!(HardSwish, "HardSwish");
+
+impl Contract for HardSwish {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "hard_swish",
+            max_ulp: 2.0,
+            domain: "all f32",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "hard_swish_derivative",
+            max_ulp: 1.0,
+            domain: "all f32",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: () => HardSwish,

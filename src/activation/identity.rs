@@ -1,6 +1,7 @@
 //! The identity activation, for linear output layers.
 
 use super::kernel::{Kernel, KernelFromOutput};
+use super::accuracy::{Bound, Contract};
 use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
@@ -35,3 +36,8 @@ impl KernelFromOutput for Identity {
 
 impl_activation!(Identity, "Identity");
 impl_from_output!(Identity, "Identity");
+
+impl Contract for Identity {
+    // exact by construction: φ(x) = x
+    const BOUNDS: &'static [Bound] = &[];
+}

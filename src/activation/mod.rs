@@ -28,61 +28,29 @@
 //! every derivative of σ and tanh at ±∞ is +0. Results that should be
 //! subnormal are not flushed: σ(−100) = 3.7e−44. ReLU(−0) = +0.
 
-mod elu;
-mod exp;
-mod gelu;
-mod gelu_tanh;
-mod hard_sigmoid;
-mod hard_swish;
-mod identity;
-pub(crate) mod kernel;
-mod relu;
-mod sigmoid;
-mod silu;
-mod softplus;
-mod tanh;
-mod twofold;
-
-pub use elu::{elu, elu_derivative, elu_derivative_scalar, elu_in_place, elu_scalar, Elu};
-pub use gelu::{gelu, gelu_derivative, gelu_derivative_scalar, gelu_in_place, gelu_scalar, Gelu};
-pub use gelu_tanh::{
-    gelu_tanh, gelu_tanh_derivative, gelu_tanh_derivative_scalar, gelu_tanh_in_place,
-    gelu_tanh_scalar, GeluTanh,
-};
-pub use hard_sigmoid::{
-    hard_sigmoid, hard_sigmoid_derivative, hard_sigmoid_derivative_scalar, hard_sigmoid_in_place,
-    hard_sigmoid_scalar, HardSigmoid,
-};
-pub use hard_swish::{
-    hard_swish, hard_swish_derivative, hard_swish_derivative_scalar, hard_swish_in_place,
-    hard_swish_scalar, HardSwish,
-};
-pub use identity::Identity;
-pub use relu::{
-    leaky_relu, leaky_relu_derivative, leaky_relu_derivative_scalar, leaky_relu_in_place,
-    leaky_relu_scalar, relu, relu_derivative, relu_derivative_scalar, relu_in_place, relu_scalar,
-    LeakyRelu, Relu,
-};
-pub use sigmoid::{
-    sigmoid, sigmoid_derivative, sigmoid_derivative_from_output,
-    sigmoid_derivative_from_output_scalar, sigmoid_derivative_scalar, sigmoid_in_place,
-    sigmoid_scalar, Sigmoid,
-};
-pub use silu::{silu, silu_derivative, silu_derivative_scalar, silu_in_place, silu_scalar, Silu};
-pub use softplus::{
-    softplus, softplus_derivative, softplus_derivative_scalar, softplus_in_place, softplus_scalar,
-    Softplus,
-};
-pub use tanh::{
-    tanh, tanh_derivative, tanh_derivative_from_output, tanh_derivative_from_output_scalar,
-    tanh_derivative_scalar, tanh_in_place, tanh_scalar, Tanh,
-};
+// the table of activations comes first: it declares the kernel files below
+#[macro_use]
+mod act;
+#[cfg(feature = "std")] // the harness generates its cost table from it
+pub(crate) use act::activation_table;
+pub use act::Act;
 
 mod accuracy;
+mod exp;
+pub(crate) mod kernel;
+mod twofold;
 pub use accuracy::{Bound, ACCURACY};
 
-mod act;
-pub use act::Act;
+/// One module per row of the table, its public items re-exported here.
+macro_rules! kernel_modules {
+    (($d:tt) $(
+        $v:ident ( $($p:ident = $pd:literal)? ) in $m:ident = $k:expr, $code:literal, $name:literal,
+        $fo:ident, $doc:literal;
+    )*) => {
+        $( mod $m; pub use $m::*; )*
+    };
+}
+activation_table!(kernel_modules, $);
 
 /// An activation function φ with its derivative, on slices, arrays and
 /// scalars.

@@ -14,6 +14,7 @@
 
 use super::exp::{clamp, exp_scaled, one_plus_t_squared_scaled, C};
 use super::kernel::{self, Kernel, KernelFromOutput};
+use super::accuracy::{Bound, Contract};
 use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
@@ -48,6 +49,32 @@ impl KernelFromOutput for Sigmoid {
 
 impl_activation!(Sigmoid, "Sigmoid");
 impl_from_output!(Sigmoid, "Sigmoid");
+
+impl Contract for Sigmoid {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "sigmoid",
+            max_ulp: 2.5,
+            domain: "all f32",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "sigmoid_derivative",
+            max_ulp: 3.0,
+            domain: "result ≥ 2^−126",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "sigmoid_derivative_from_output",
+            max_ulp: 2.0,
+            domain: "y in [0, 1], against y(1−y)",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+    ];
+}
 
 /// σ(x) = 1 / (1 + e^−x) for every element, within 2.5 ULP of the exact
 /// result for every f32 input.

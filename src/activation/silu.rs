@@ -15,6 +15,7 @@
 //! No derivative from the output: SiLU is not one-to-one (its minimum is at
 //! x ≈ −1.2785), so a layer using it keeps its pre-activation for training.
 
+use super::accuracy::{Bound, Contract};
 use super::exp::{clamp, exp_scaled, one_plus_t_squared_scaled, C, SCALE_UP, SCALE_UP_INV};
 use super::kernel::Kernel;
 use super::{flat_functions, impl_activation};
@@ -71,6 +72,25 @@ pub(crate) fn swish_derivative<L: Lane>(big_t: L, neg: L::Mask, xd: L) -> L {
 }
 
 impl_activation!(Silu, "Silu");
+
+impl Contract for Silu {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "silu",
+            max_ulp: 3.0,
+            domain: "|result| ≥ 2^−126",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "silu_derivative",
+            max_ulp: 5.0,
+            domain: "|result| ≥ 2^−126, x outside [−2.5, −0.5]; there |error| ≤ 1e−7",
+            max_abs: 1.0e-7,
+            abs_within: [-2.5, -0.5],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: () => Silu,

@@ -15,6 +15,7 @@
 //!
 //! The derivative is σ(x) (the crate's sigmoid kernel, ≤ 2.5 ULP).
 
+use super::accuracy::{Bound, Contract};
 use super::exp::{exp_scaled, C};
 use super::kernel::Kernel;
 use super::twofold::two_prod;
@@ -105,6 +106,25 @@ impl Kernel for Softplus {
 }
 
 impl_activation!(Softplus, "Softplus");
+
+impl Contract for Softplus {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "softplus",
+            max_ulp: 2.0,
+            domain: "all f32",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "softplus_derivative",
+            max_ulp: 2.5,
+            domain: "all f32 (it is σ)",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+    ];
+}
 
 flat_functions! {
     kernel: () => Softplus,

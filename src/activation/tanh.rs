@@ -14,6 +14,7 @@
 
 use super::exp::{exp_scaled, one_plus_t_squared_scaled, C};
 use super::kernel::{self, Kernel, KernelFromOutput};
+use super::accuracy::{Bound, Contract};
 use super::{impl_activation, impl_from_output};
 use crate::lanes::Lane;
 
@@ -88,6 +89,32 @@ fn large<L: Lane>(a: L) -> L {
 
 impl_activation!(Tanh, "Tanh");
 impl_from_output!(Tanh, "Tanh");
+
+impl Contract for Tanh {
+    const BOUNDS: &'static [Bound] = &[
+        Bound {
+            function: "tanh",
+            max_ulp: 2.0,
+            domain: "all f32",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "tanh_derivative",
+            max_ulp: 3.0,
+            domain: "result ≥ 2^−126",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+        Bound {
+            function: "tanh_derivative_from_output",
+            max_ulp: 2.0,
+            domain: "y in [−1, 1], against 1−y²",
+            max_abs: 0.0,
+            abs_within: [0.0, 0.0],
+        },
+    ];
+}
 
 /// tanh(x) for every element, within 2 ULP of the exact result
 /// for every f32 input; odd bit for bit.

@@ -7,7 +7,7 @@
 //! ns/element, elements/s, elements per cycle (clock from
 //! [`calibrate_ghz`]), and the ratio to this crate's ReLU at the same size.
 
-use crate::activation as a;
+use crate::activation::Activation;
 use serde_json::{json, Value};
 use std::hint::black_box;
 use std::string::String;
@@ -52,252 +52,152 @@ macro_rules! slice_fn {
     }};
 }
 
-/// Every function the harness measures, with its four implementations.
+// (φ's name, φ''s name, [φ SIMD, φ scalar in a loop, φ' SIMD, φ' scalar in
+// a loop]) for every row of the table of activations, default parameters
+macro_rules! kernel_fns {
+    (($d:tt) $(
+        $v:ident ( $($p:ident = $pd:literal)? ) in $m:ident = $k:expr, $code:literal, $name:literal,
+        $fo:ident, $doc:literal;
+    )*) => {
+        const KERNEL_FNS: &[(&str, &str, [SliceFn; 4])] = &[ $( ($name, concat!($name, "_derivative"), [
+            |x, y| { $(let $p: f32 = $pd;)? Activation::forward(&$k, x, y) },
+            |x, y| { $(let $p: f32 = $pd;)? each(x, y, |v| Activation::forward_scalar(&$k, v)) },
+            |x, y| { $(let $p: f32 = $pd;)? Activation::derivative(&$k, x, y) },
+            |x, y| { $(let $p: f32 = $pd;)? each(x, y, |v| Activation::derivative_scalar(&$k, v)) },
+        ]) ),* ];
+    };
+}
+crate::activation::activation_table!(kernel_fns, $);
+
+/// The naive formulas a user would write instead, where they exist.
+fn peers(name: &str) -> Vec<(&'static str, SliceFn)> {
+    match name {
+        "sigmoid" => vec![
+            ("libm", slice_fn!(|x| sig_libm(x))),
+            ("std", slice_fn!(|x| sig_std(x))),
+        ],
+        "tanh" => vec![
+            ("libm", slice_fn!(|x| libm::tanhf(x))),
+            ("std", slice_fn!(|x| x.tanh())),
+        ],
+        "relu" => vec![
+            ("libm", slice_fn!(|x| libm::fmaxf(x, 0.0))),
+            ("std", slice_fn!(|x| x.max(0.0))),
+        ],
+        "leaky_relu" => vec![
+            (
+                "libm",
+                slice_fn!(|x| libm::fmaxf(x, 0.0) + ALPHA * libm::fminf(x, 0.0)),
+            ),
+            ("std", slice_fn!(|x| if x < 0.0 { ALPHA * x } else { x })),
+        ],
+        "sigmoid_derivative" => vec![
+            (
+                "libm",
+                slice_fn!(|x| {
+                    let s = sig_libm(x);
+                    s * (1.0 - s)
+                }),
+            ),
+            (
+                "std",
+                slice_fn!(|x| {
+                    let s = sig_std(x);
+                    s * (1.0 - s)
+                }),
+            ),
+        ],
+        "tanh_derivative" => vec![
+            (
+                "libm",
+                slice_fn!(|x| {
+                    let t = libm::tanhf(x);
+                    1.0 - t * t
+                }),
+            ),
+            (
+                "std",
+                slice_fn!(|x| {
+                    let t = x.tanh();
+                    1.0 - t * t
+                }),
+            ),
+        ],
+        "relu_derivative" => vec![
+            (
+                "libm",
+                slice_fn!(|x| if libm::fmaxf(x, 0.0) > 0.0 { 1.0 } else { 0.0 }),
+            ),
+            ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { 0.0 })),
+        ],
+        "leaky_relu_derivative" => vec![
+            (
+                "libm",
+                slice_fn!(|x| if libm::fmaxf(x, 0.0) > 0.0 {
+                    1.0
+                } else {
+                    ALPHA
+                }),
+            ),
+            ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { ALPHA })),
+        ],
+        "silu" => vec![
+            ("libm", slice_fn!(|x| x / (1.0 + libm::expf(-x)))),
+            ("std", slice_fn!(|x| x / (1.0 + (-x).exp()))),
+        ],
+        "gelu" => vec![(
+            "libm",
+            slice_fn!(|x| 0.5 * x * libm::erfcf(-x * core::f32::consts::FRAC_1_SQRT_2)),
+        )],
+        "gelu_tanh" => vec![
+            (
+                "libm",
+                slice_fn!(|x| 0.5
+                    * x
+                    * (1.0 + libm::tanhf(0.797_884_6 * (x + 0.044_715 * x * x * x)))),
+            ),
+            (
+                "std",
+                slice_fn!(|x| 0.5 * x * (1.0 + (0.797_884_6 * (x + 0.044_715 * x * x * x)).tanh())),
+            ),
+        ],
+        "elu" => vec![
+            (
+                "libm",
+                slice_fn!(|x| if x > 0.0 { x } else { libm::expm1f(x) }),
+            ),
+            ("std", slice_fn!(|x| if x > 0.0 { x } else { x.exp_m1() })),
+        ],
+        "softplus" => vec![
+            ("libm", slice_fn!(|x| libm::log1pf(libm::expf(x)))),
+            ("std", slice_fn!(|x| x.exp().ln_1p())),
+        ],
+        "hard_sigmoid" => vec![("std", slice_fn!(|x| (x + 3.0).clamp(0.0, 6.0) / 6.0))],
+        "hard_swish" => vec![("std", slice_fn!(|x| x * (x + 3.0).clamp(0.0, 6.0) / 6.0))],
+        _ => vec![],
+    }
+}
+
+/// Every function the harness measures: φ and then φ' of every activation
+/// in the table of activations ([`Act::ALL`](crate::activation::Act::ALL),
+/// default parameters) but the identity, each as `simd` (the slice kernel)
+/// and `scalar` (the one-element kernel in a loop), with `libm` and `std`
+/// formulas where a naive one exists.
 pub fn subjects() -> Vec<Subject> {
-    vec![
-        Subject {
-            name: "sigmoid",
-            variants: vec![
-                ("simd", a::sigmoid),
-                ("scalar", slice_fn!(|x| a::sigmoid_scalar(x))),
-                ("libm", slice_fn!(|x| sig_libm(x))),
-                ("std", slice_fn!(|x| sig_std(x))),
-            ],
-        },
-        Subject {
-            name: "tanh",
-            variants: vec![
-                ("simd", a::tanh),
-                ("scalar", slice_fn!(|x| a::tanh_scalar(x))),
-                ("libm", slice_fn!(|x| libm::tanhf(x))),
-                ("std", slice_fn!(|x| x.tanh())),
-            ],
-        },
-        Subject {
-            name: "relu",
-            variants: vec![
-                ("simd", a::relu),
-                ("scalar", slice_fn!(|x| a::relu_scalar(x))),
-                ("libm", slice_fn!(|x| libm::fmaxf(x, 0.0))),
-                ("std", slice_fn!(|x| x.max(0.0))),
-            ],
-        },
-        Subject {
-            name: "leaky_relu",
-            variants: vec![
-                ("simd", |x, y| a::leaky_relu(ALPHA, x, y)),
-                ("scalar", slice_fn!(|x| a::leaky_relu_scalar(ALPHA, x))),
-                (
-                    "libm",
-                    slice_fn!(|x| libm::fmaxf(x, 0.0) + ALPHA * libm::fminf(x, 0.0)),
-                ),
-                ("std", slice_fn!(|x| if x < 0.0 { ALPHA * x } else { x })),
-            ],
-        },
-        Subject {
-            name: "sigmoid_derivative",
-            variants: vec![
-                ("simd", a::sigmoid_derivative),
-                ("scalar", slice_fn!(|x| a::sigmoid_derivative_scalar(x))),
-                (
-                    "libm",
-                    slice_fn!(|x| {
-                        let s = sig_libm(x);
-                        s * (1.0 - s)
-                    }),
-                ),
-                (
-                    "std",
-                    slice_fn!(|x| {
-                        let s = sig_std(x);
-                        s * (1.0 - s)
-                    }),
-                ),
-            ],
-        },
-        Subject {
-            name: "tanh_derivative",
-            variants: vec![
-                ("simd", a::tanh_derivative),
-                ("scalar", slice_fn!(|x| a::tanh_derivative_scalar(x))),
-                (
-                    "libm",
-                    slice_fn!(|x| {
-                        let t = libm::tanhf(x);
-                        1.0 - t * t
-                    }),
-                ),
-                (
-                    "std",
-                    slice_fn!(|x| {
-                        let t = x.tanh();
-                        1.0 - t * t
-                    }),
-                ),
-            ],
-        },
-        Subject {
-            name: "relu_derivative",
-            variants: vec![
-                ("simd", a::relu_derivative),
-                ("scalar", slice_fn!(|x| a::relu_derivative_scalar(x))),
-                (
-                    "libm",
-                    slice_fn!(|x| if libm::fmaxf(x, 0.0) > 0.0 { 1.0 } else { 0.0 }),
-                ),
-                ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { 0.0 })),
-            ],
-        },
-        Subject {
-            name: "leaky_relu_derivative",
-            variants: vec![
-                ("simd", |x, y| a::leaky_relu_derivative(ALPHA, x, y)),
-                (
-                    "scalar",
-                    slice_fn!(|x| a::leaky_relu_derivative_scalar(ALPHA, x)),
-                ),
-                (
-                    "libm",
-                    slice_fn!(|x| if libm::fmaxf(x, 0.0) > 0.0 {
-                        1.0
-                    } else {
-                        ALPHA
-                    }),
-                ),
-                ("std", slice_fn!(|x| if x > 0.0 { 1.0 } else { ALPHA })),
-            ],
-        },
-        // the activations after ReLU: the crate's kernels against the
-        // formula written with libm / std where one exists
-        Subject {
-            name: "silu",
-            variants: vec![
-                ("simd", a::silu),
-                ("scalar", slice_fn!(|x| a::silu_scalar(x))),
-                ("libm", slice_fn!(|x| x / (1.0 + libm::expf(-x)))),
-                ("std", slice_fn!(|x| x / (1.0 + (-x).exp()))),
-            ],
-        },
-        Subject {
-            name: "gelu",
-            variants: vec![
-                ("simd", a::gelu),
-                ("scalar", slice_fn!(|x| a::gelu_scalar(x))),
-                (
-                    "libm",
-                    slice_fn!(|x| 0.5 * x * libm::erfcf(-x * core::f32::consts::FRAC_1_SQRT_2)),
-                ),
-            ],
-        },
-        Subject {
-            name: "gelu_tanh",
-            variants: vec![
-                ("simd", a::gelu_tanh),
-                ("scalar", slice_fn!(|x| a::gelu_tanh_scalar(x))),
-                (
-                    "libm",
-                    slice_fn!(|x| 0.5
-                        * x
-                        * (1.0 + libm::tanhf(0.797_884_6 * (x + 0.044_715 * x * x * x)))),
-                ),
-                (
-                    "std",
-                    slice_fn!(|x| 0.5
-                        * x
-                        * (1.0 + (0.797_884_6 * (x + 0.044_715 * x * x * x)).tanh())),
-                ),
-            ],
-        },
-        Subject {
-            name: "elu",
-            variants: vec![
-                ("simd", |x, y| a::elu(1.0, x, y)),
-                ("scalar", slice_fn!(|x| a::elu_scalar(1.0, x))),
-                (
-                    "libm",
-                    slice_fn!(|x| if x > 0.0 { x } else { libm::expm1f(x) }),
-                ),
-                ("std", slice_fn!(|x| if x > 0.0 { x } else { x.exp_m1() })),
-            ],
-        },
-        Subject {
-            name: "softplus",
-            variants: vec![
-                ("simd", a::softplus),
-                ("scalar", slice_fn!(|x| a::softplus_scalar(x))),
-                ("libm", slice_fn!(|x| libm::log1pf(libm::expf(x)))),
-                ("std", slice_fn!(|x| x.exp().ln_1p())),
-            ],
-        },
-        Subject {
-            name: "hard_sigmoid",
-            variants: vec![
-                ("simd", a::hard_sigmoid),
-                ("scalar", slice_fn!(|x| a::hard_sigmoid_scalar(x))),
-                ("std", slice_fn!(|x| (x + 3.0).clamp(0.0, 6.0) / 6.0)),
-            ],
-        },
-        Subject {
-            name: "hard_swish",
-            variants: vec![
-                ("simd", a::hard_swish),
-                ("scalar", slice_fn!(|x| a::hard_swish_scalar(x))),
-                ("std", slice_fn!(|x| x * (x + 3.0).clamp(0.0, 6.0) / 6.0)),
-            ],
-        },
-        Subject {
-            name: "silu_derivative",
-            variants: vec![
-                ("simd", a::silu_derivative),
-                ("scalar", slice_fn!(|x| a::silu_derivative_scalar(x))),
-            ],
-        },
-        Subject {
-            name: "gelu_derivative",
-            variants: vec![
-                ("simd", a::gelu_derivative),
-                ("scalar", slice_fn!(|x| a::gelu_derivative_scalar(x))),
-            ],
-        },
-        Subject {
-            name: "gelu_tanh_derivative",
-            variants: vec![
-                ("simd", a::gelu_tanh_derivative),
-                ("scalar", slice_fn!(|x| a::gelu_tanh_derivative_scalar(x))),
-            ],
-        },
-        Subject {
-            name: "elu_derivative",
-            variants: vec![
-                ("simd", |x, y| a::elu_derivative(1.0, x, y)),
-                ("scalar", slice_fn!(|x| a::elu_derivative_scalar(1.0, x))),
-            ],
-        },
-        Subject {
-            name: "softplus_derivative",
-            variants: vec![
-                ("simd", a::softplus_derivative),
-                ("scalar", slice_fn!(|x| a::softplus_derivative_scalar(x))),
-            ],
-        },
-        Subject {
-            name: "hard_sigmoid_derivative",
-            variants: vec![
-                ("simd", a::hard_sigmoid_derivative),
-                (
-                    "scalar",
-                    slice_fn!(|x| a::hard_sigmoid_derivative_scalar(x)),
-                ),
-            ],
-        },
-        Subject {
-            name: "hard_swish_derivative",
-            variants: vec![
-                ("simd", a::hard_swish_derivative),
-                ("scalar", slice_fn!(|x| a::hard_swish_derivative_scalar(x))),
-            ],
-        },
-    ]
+    let mut out = Vec::new();
+    for derivative in [false, true] {
+        for &(name, dname, fns) in KERNEL_FNS.iter().filter(|r| r.0 != "identity") {
+            let (name, simd, scalar) = if derivative {
+                (dname, fns[2], fns[3])
+            } else {
+                (name, fns[0], fns[1])
+            };
+            let mut variants = vec![("simd", simd), ("scalar", scalar)];
+            variants.extend(peers(name));
+            out.push(Subject { name, variants });
+        }
+    }
+    out
 }
 
 /// The buffer sizes: (label, elements). Input plus output fit in L1 (16 KB)

@@ -292,7 +292,7 @@ pub fn run(o: &Options) -> Result<String, String> {
         }
         if let Some(p) = plot_path("vanish_deep.svg") {
             let mut series = Vec::new();
-            for &(name, _) in &vanishing::ACTS {
+            for (name, _) in vanishing::acts() {
                 for init in ["xavier", "he"] {
                     let pts = v
                         .deep
@@ -358,7 +358,7 @@ pub fn run(o: &Options) -> Result<String, String> {
         if let Some(p) = plot_path("train_loss.svg") {
             let mut series = Vec::new();
             for net in ["shallow", "deep"] {
-                for &(act, _) in &vanishing::ACTS {
+                for (act, _) in vanishing::acts() {
                     let runs: Vec<&training::Run> = t
                         .runs
                         .iter()

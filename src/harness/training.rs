@@ -10,7 +10,7 @@
 //! dead units (a unit whose output is ≤ 0 for every training input: a ReLU
 //! there outputs 0 and gets no gradient, a leaky ReLU still gets α).
 
-use super::vanishing::ACTS;
+use super::vanishing::acts;
 use crate::activation::Act;
 use crate::mlp;
 use crate::nn::init::{normal, uniform, Init, SplitMix64};
@@ -214,9 +214,9 @@ pub struct Training {
 pub fn run(quick: bool, seed: u64, progress: &indicatif::ProgressBar) -> Training {
     let (steps, seeds) = if quick { (1500, 2) } else { (6000, 5) };
     let data = spirals(200, seed);
-    progress.set_length((ACTS.len() * 2 * seeds) as u64);
+    progress.set_length((acts().len() * 2 * seeds) as u64);
     let mut runs = Vec::new();
-    for &(act_name, act) in &ACTS {
+    for (act_name, act) in acts() {
         for s in 0..seeds as u64 {
             progress.set_message(format!("shallow {act_name} seed {s}"));
             let shallow: Shallow = mlp![Dense::new(act), Dense::new(Act::Identity)];
@@ -250,7 +250,7 @@ impl Training {
             "net", "activation", "final acc", "final loss", "steps to 90%", "zeros", "dead"
         );
         for net in ["shallow", "deep"] {
-            for &(act, _) in &ACTS {
+            for (act, _) in acts() {
                 let rs: Vec<&Run> = self
                     .runs
                     .iter()

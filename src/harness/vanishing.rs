@@ -21,21 +21,16 @@ use std::string::String;
 use std::vec::Vec;
 use std::{format, vec};
 
-/// The activations compared throughout: the article's four, then the ones
-/// that came after ReLU (GELU's tanh approximation is left out: its curves
-/// are GELU's).
-pub const ACTS: [(&str, Act); 10] = [
-    ("sigmoid", Act::Sigmoid),
-    ("tanh", Act::Tanh),
-    ("relu", Act::Relu),
-    ("leaky_relu", Act::LeakyRelu(0.01)),
-    ("silu", Act::Silu),
-    ("gelu", Act::Gelu),
-    ("elu", Act::Elu(1.0)),
-    ("softplus", Act::Softplus),
-    ("hard_sigmoid", Act::HardSigmoid),
-    ("hard_swish", Act::HardSwish),
-];
+/// The activations compared throughout, from the table of activations
+/// ([`Act::ALL`], default parameters): every one but the identity and
+/// GELU's tanh approximation (its curves are GELU's).
+pub fn acts() -> Vec<(&'static str, Act)> {
+    Act::ALL
+        .into_iter()
+        .filter(|a| !matches!(a, Act::Identity | Act::GeluTanh))
+        .map(|a| (a.name(), a))
+        .collect()
+}
 
 /// The chain experiment for one activation.
 #[derive(Clone, Debug)]
@@ -185,9 +180,9 @@ pub fn depths(quick: bool) -> Vec<usize> {
 pub fn deep(quick: bool, progress: &indicatif::ProgressBar) -> Vec<Deep> {
     let seeds = if quick { 2 } else { 8 };
     let ds = depths(quick);
-    progress.set_length((ACTS.len() * 2 * ds.len()) as u64);
+    progress.set_length((acts().len() * 2 * ds.len()) as u64);
     let mut out = Vec::new();
-    for &(name, act) in &ACTS {
+    for (name, act) in acts() {
         for (init_name, init) in [("xavier", Init::XavierUniform), ("he", Init::HeUniform)] {
             for &h in &ds {
                 progress.set_message(format!("{name} {init_name} depth {h}"));
@@ -211,7 +206,7 @@ pub type Curve = (&'static str, Vec<f32>, Vec<f32>);
 /// (c): 121 points of φ and φ' over [−6, 6] for every activation.
 pub fn figures() -> (Vec<f32>, Vec<Curve>) {
     let xs: Vec<f32> = (0..=120).map(|i| -6.0 + i as f32 * 0.1).collect();
-    let curves = ACTS
+    let curves = acts()
         .iter()
         .map(|&(name, act)| {
             let mut y = vec![0.0; xs.len()];
@@ -244,7 +239,10 @@ pub struct Vanish {
 pub fn run(quick: bool, seed: u64, progress: &indicatif::ProgressBar) -> Vanish {
     let m = 10;
     let w = chain_weights(m, seed);
-    let chains = ACTS.iter().map(|&(n, a)| (n, chain(a, &w, 1.0))).collect();
+    let chains = acts()
+        .into_iter()
+        .map(|(n, a)| (n, chain(a, &w, 1.0)))
+        .collect();
     let unit_sigmoid = chain(Act::Sigmoid, &vec![1.0; m], 1.0);
     let deep = deep(quick, progress);
     let (fig_x, fig) = figures();
@@ -296,7 +294,7 @@ impl Vanish {
             out += &format!(" {:>9}", format!("d={d}"));
         }
         out += "\n";
-        for &(name, _) in &ACTS {
+        for (name, _) in acts() {
             for init in ["xavier", "he"] {
                 out += &format!("  {name:<12} {init:<7}");
                 for d in &ds {

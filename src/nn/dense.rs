@@ -2,20 +2,15 @@
 //!
 //! Weights are stored input-major, `w[i][o]` (the transpose of PyTorch's
 //! `[out, in]`), so the forward pass is a sequence of `axpy`s over output
-//! blocks: every output lane accumulates its own sum and no horizontal
-//! reduction is needed. Each output accumulates `w[i][o]·x[i]` from +0 in
-//! increasing `i`, then adds its bias: every output lane is its own sequential
-//! sum, so the SIMD tiles (up to 64 outputs at a time, sharing each broadcast
-//! of `x[i]`) and the scalar tail (one output) run the same sequence, and
-//! results are identical on every backend. (Back-propagation's `dx = Wᵀ·dz`
-//! is a true dot product over contiguous memory and uses the crate's
-//! canonical 8-partial-sum order.)
+//! blocks with no horizontal reduction; it runs in the slice-level
+//! [`dense_core`](super::dense_core), which [`BlobModel`](super::io::BlobModel)
+//! shares. (Back-propagation's `dx = Wᵀ·dz` is a true dot product over
+//! contiguous memory and uses the crate's canonical 8-partial-sum order.)
 
+use super::dense_core::dense_core;
 use super::{Layer, LayerKind, LayerRecord, LayerRecordMut, ParamSet};
-use crate::activation::kernel::Kernel;
-use crate::activation::{Act, Activation, Identity, LeakyRelu, Relu, Sigmoid, Tanh};
-use crate::lanes::{self, Lane};
-use wide::f32x8;
+use crate::activation::{Act, Activation};
+use crate::lanes;
 
 /// The parameters of a [`Dense`] layer (also the type of its gradients and
 /// optimiser moments): `w[i][o]`, input-major, and `b[o]`.
@@ -99,140 +94,15 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
     }
 }
 
-/// `z = Wx + b` for the `T · L::N` outputs starting at `o0`, in the canonical
-/// order: each output accumulates `w[i][o]·x[i]` from +0 in increasing `i`,
-/// then adds its bias. `T` independent accumulators share each broadcast of
-/// `x[i]`, so the weights are the only memory traffic per product.
-#[inline(always)]
-fn affine_tile<K: Kernel, L: Lane, const T: usize, const IN: usize, const OUT: usize>(
-    k: K,
-    p: &DenseParams<IN, OUT>,
-    x: &[f32; IN],
-    o0: usize,
-    z: &mut [f32; OUT],
-) {
-    let mut acc = [L::splat(0.0); T];
-    for (wr, xi) in p.w.iter().zip(x) {
-        let xb = L::splat(*xi);
-        // one bounds check per row; the tile offsets below are then provably in range
-        let row = &wr[o0..o0 + T * L::N];
-        for (t, a) in acc.iter_mut().enumerate() {
-            *a = *a + L::load(&row[t * L::N..]) * xb;
-        }
-    }
-    for (t, a) in acc.into_iter().enumerate() {
-        let o = o0 + t * L::N;
-        k.f(a + L::load(&p.b[o..])).store(&mut z[o..]);
-    }
-}
-
-/// `z = Wx + b` for outputs `o0 .. o0 + 4` with four named scalar
-/// accumulators: the same operations as [`affine_tile`], written so that a
-/// size-optimising compiler (which does not unroll) still keeps them in
-/// registers on a Cortex-M4F.
-#[inline(always)]
-fn affine4<const IN: usize, const OUT: usize>(
-    p: &DenseParams<IN, OUT>,
-    x: &[f32; IN],
-    o0: usize,
-    z: &mut [f32; OUT],
-) {
-    let (mut a0, mut a1, mut a2, mut a3) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    for (wr, xi) in p.w.iter().zip(x) {
-        let r = &wr[o0..o0 + 4];
-        a0 += r[0] * xi;
-        a1 += r[1] * xi;
-        a2 += r[2] * xi;
-        a3 += r[3] * xi;
-    }
-    let (b, z) = (&p.b[o0..o0 + 4], &mut z[o0..o0 + 4]);
-    z[0] = a0 + b[0];
-    z[1] = a1 + b[1];
-    z[2] = a2 + b[2];
-    z[3] = a3 + b[3];
-}
-
-/// Whether the dense layer uses its vector tiles: the target has vector
-/// registers and the kernels' body has not been forced to scalar
-/// ([`crate::dispatch::force`]), which the tests do to run the
-/// microcontroller path on the host. On a Cortex-M this is a constant.
-#[inline(always)]
-fn vectors() -> bool {
-    lanes::SIMD && crate::dispatch::selected() != crate::dispatch::Isa::Scalar
-}
-
-/// `y = φ(Wx + b)` for all outputs: tiles of up to 64 outputs (eight
-/// `f32x8` accumulators), then single outputs, with φ applied in registers
-/// before the store. Every tile shape performs, per output, the same
-/// operation sequence as the scalar reference.
+/// `y = φ(Wx + b)`: the shared slice-level core.
 #[inline]
-fn affine_act<K: Kernel, const IN: usize, const OUT: usize>(
-    k: K,
-    p: &DenseParams<IN, OUT>,
-    x: &[f32; IN],
-    z: &mut [f32; OUT],
-) {
-    let mut o = 0;
-    let simd = vectors();
-    if !simd {
-        // no vector registers: four scalar accumulators share each x[i]
-        while o + 4 <= OUT {
-            affine4(p, x, o, z);
-            o += 4;
-        }
-    }
-    while simd && o + 8 <= OUT {
-        let blocks = (OUT - o) / 8;
-        match blocks {
-            1 => affine_tile::<K, f32x8, 1, IN, OUT>(k, p, x, o, z),
-            2 => affine_tile::<K, f32x8, 2, IN, OUT>(k, p, x, o, z),
-            3 => affine_tile::<K, f32x8, 3, IN, OUT>(k, p, x, o, z),
-            4 => affine_tile::<K, f32x8, 4, IN, OUT>(k, p, x, o, z),
-            5 => affine_tile::<K, f32x8, 5, IN, OUT>(k, p, x, o, z),
-            6 => affine_tile::<K, f32x8, 6, IN, OUT>(k, p, x, o, z),
-            7 => affine_tile::<K, f32x8, 7, IN, OUT>(k, p, x, o, z),
-            _ => affine_tile::<K, f32x8, 8, IN, OUT>(k, p, x, o, z),
-        }
-        o += 8 * blocks.min(8);
-    }
-    while o < OUT {
-        affine_tile::<K, f32, 1, IN, OUT>(k, p, x, o, z);
-        o += 1;
-    }
-}
-
-/// `y = φ(Wx + b)`, dispatching on the activation once per call.
 pub(crate) fn dense_forward<const IN: usize, const OUT: usize>(
     act: Act,
     p: &DenseParams<IN, OUT>,
     x: &[f32; IN],
     y: &mut [f32; OUT],
 ) {
-    if !vectors() {
-        // Without vector registers, fusing φ into every tile shape would
-        // inline a copy of the kernel per tile and per layer: flash for
-        // nothing. Apply it once over the outputs instead (same operations).
-        affine_act(Identity, p, x, y);
-        act.forward_in_place(y);
-        return;
-    }
-    match act {
-        // the article's activations are fused into every tile shape (φ in
-        // registers before the store)
-        Act::Identity => affine_act(Identity, p, x, y),
-        Act::Sigmoid => affine_act(Sigmoid, p, x, y),
-        Act::Tanh => affine_act(Tanh, p, x, y),
-        Act::Relu => affine_act(Relu, p, x, y),
-        Act::LeakyRelu(alpha) => affine_act(LeakyRelu::new(alpha), p, x, y),
-        // the others run as a second pass over the outputs (the same
-        // operations per element, so the same bits): fusing twelve kernels
-        // into eight tile shapes of every layer shape tripled the crate's
-        // compile time for a pass over data already in L1
-        _ => {
-            affine_act(Identity, p, x, y);
-            act.forward_in_place(y);
-        }
-    }
+    dense_core(act, p.w.as_flattened(), &p.b[..], x, y);
 }
 
 /// What a [`Dense`] layer keeps from the forward pass for the backward
@@ -327,62 +197,5 @@ impl<const IN: usize, const OUT: usize> Layer for Dense<IN, OUT> {
             weights: p.w.as_flattened_mut(),
             bias: &mut p.b,
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The canonical order, one output at a time in plain scalar code.
-    fn affine_reference<const IN: usize, const OUT: usize>(
-        p: &DenseParams<IN, OUT>,
-        x: &[f32; IN],
-    ) -> [f32; OUT] {
-        core::array::from_fn(|o| {
-            let mut acc = 0.0f32;
-            for (row, xi) in p.w.iter().zip(x) {
-                acc += row[o] * xi;
-            }
-            acc + p.b[o]
-        })
-    }
-
-    fn filled<const IN: usize, const OUT: usize>(seed: u32) -> (DenseParams<IN, OUT>, [f32; IN]) {
-        let mut s = seed | 1;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            (s as f32 / u32::MAX as f32 - 0.5) * 3.0
-        };
-        let mut p = DenseParams::<IN, OUT>::ZERO;
-        p.for_each_mut(&mut |seg| seg.iter_mut().for_each(|v| *v = next()));
-        (p, core::array::from_fn(|_| next()))
-    }
-
-    fn check<const IN: usize, const OUT: usize>() {
-        for seed in 1..4 {
-            let (p, x) = filled::<IN, OUT>(seed);
-            let mut z = [0.0f32; OUT];
-            dense_forward(Act::Identity, &p, &x, &mut z);
-            let want = affine_reference(&p, &x);
-            for o in 0..OUT {
-                assert_eq!(z[o].to_bits(), want[o].to_bits(), "{IN}x{OUT} output {o}");
-            }
-        }
-    }
-
-    #[test]
-    fn simd_blocks_match_the_scalar_order() {
-        check::<1, 1>();
-        check::<1, 16>();
-        check::<2, 8>();
-        check::<3, 7>();
-        check::<9, 33>();
-        check::<16, 16>();
-        check::<17, 45>();
-        check::<64, 64>();
-        check::<64, 10>();
     }
 }

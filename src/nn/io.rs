@@ -32,8 +32,9 @@
 //! assert_eq!(back, net);
 //! ```
 
+use super::dense_core::{dense_core, LeF32};
 use super::{Layer, LayerKind, Network, ParamSet};
-use crate::activation::{Act, Activation};
+use crate::activation::Act;
 use core::fmt;
 
 /// The four bytes every blob starts with.
@@ -630,17 +631,17 @@ impl<'a, const MAX: usize> BlobModel<'a, MAX> {
         a[..x.len()].copy_from_slice(x);
         let (mut cur, mut next) = (a, b);
         for l in &self.layers {
-            let w_at = |i: usize, o: usize| f32_at(self.bytes, l.offset + 4 * (i * l.fan_out + o));
-            let b_at = |o: usize| f32_at(self.bytes, l.offset + 4 * (l.fan_in * l.fan_out + o));
-            for (o, z) in next[..l.fan_out].iter_mut().enumerate() {
-                // the order of `Dense`: a sequential sum from +0, then the bias
-                let mut acc = 0.0f32;
-                for (i, xi) in cur[..l.fan_in].iter().enumerate() {
-                    acc += w_at(i, o) * xi;
-                }
-                *z = acc + b_at(o);
-            }
-            l.act.forward_in_place(&mut next[..l.fan_out]);
+            // the typed network's dense core, reading the weights in place
+            let at = l.offset;
+            let (w, b) = self.bytes[at..at + 4 * (l.fan_in + 1) * l.fan_out]
+                .split_at(4 * l.fan_in * l.fan_out);
+            dense_core(
+                l.act,
+                LeF32(w),
+                LeF32(b),
+                &cur[..l.fan_in],
+                &mut next[..l.fan_out],
+            );
             core::mem::swap(&mut cur, &mut next);
         }
         y.copy_from_slice(&cur[..y.len()]);

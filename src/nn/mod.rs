@@ -38,6 +38,7 @@
 
 mod chain;
 mod dense;
+mod dense_core;
 pub mod flash;
 pub mod init;
 pub mod io;
