@@ -64,7 +64,7 @@ macro_rules! define_act {
         ///     assert_eq!(y[1].abs(), 0.0);
         /// }
         /// assert_eq!(Act::LeakyRelu(0.1).forward_scalar(-1.0), -0.1);
-        /// assert_eq!(Act::ALL.len(), 12);
+        /// assert_eq!(Act::ALL[Act::Tanh.code() as usize], Act::Tanh);
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq)]
         #[non_exhaustive]
@@ -83,9 +83,8 @@ macro_rules! define_act {
                 $( Act::$v $( (define_act!(@val $p $pd)) )? ),*
             ];
 
-            /// A short lower-case name: `identity`, `sigmoid`, `tanh`,
-            /// `relu`, `leaky_relu`, `silu`, `gelu`, `gelu_tanh`, `elu`,
-            /// `softplus`, `hard_sigmoid`, `hard_swish`.
+            /// A short lower-case name, one per row of the table:
+            #[doc = concat!($("`", $name, "` "),*)]
             ///
             /// ```
             /// assert_eq!(neurokern::activation::Act::LeakyRelu(0.01).name(), "leaky_relu");
@@ -97,7 +96,8 @@ macro_rules! define_act {
             }
 
             /// The one-byte code used by the weight blob format and the C
-            /// API (the row order of the table: 0 identity … 11 hard swish).
+            /// API: the row's code in the table (0 identity, 1 sigmoid, …,
+            /// the index in [`Act::ALL`]).
             ///
             /// ```
             /// use neurokern::activation::Act;
