@@ -363,6 +363,13 @@ const NEW_ROWS: &[Row] = &[
         oracle::hard_swish_derivative,
         all,
     ),
+    ("relu6", act::relu6, oracle::relu6, all),
+    (
+        "relu6_derivative",
+        act::relu6_derivative,
+        oracle::relu6_derivative,
+        all,
+    ),
 ];
 
 fn normal_result_signed(e: f64) -> bool {

@@ -45,6 +45,7 @@ fn act64(a: Act, v: f64) -> f64 {
         Act::Softplus => (1.0 + v.exp()).ln(),
         Act::HardSigmoid => (v + 3.0).clamp(0.0, 6.0) / 6.0,
         Act::HardSwish => v * (v + 3.0).clamp(0.0, 6.0) / 6.0,
+        Act::Relu6 => v.clamp(0.0, 6.0),
         other => panic!("no f64 reference for {other:?}"),
     }
 }

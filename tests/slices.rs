@@ -158,7 +158,7 @@ fn flat_functions_match_the_trait() {
             assert_bits(&format!("{name} {ctx}"), &p, &q);
         }
         type Scalar = fn(f32) -> f32;
-        let new: [(&str, Flat, Flat, Scalar, Scalar, Act); 7] = [
+        let new: [(&str, Flat, Flat, Scalar, Scalar, Act); 8] = [
             (
                 "silu",
                 a::silu,
@@ -208,6 +208,14 @@ fn flat_functions_match_the_trait() {
                 Act::HardSwish,
             ),
             (
+                "relu6",
+                a::relu6,
+                a::relu6_derivative,
+                a::relu6_scalar,
+                a::relu6_derivative_scalar,
+                Act::Relu6,
+            ),
+            (
                 "elu(1)",
                 |x, y| a::elu(1.0, x, y),
                 |x, y| a::elu_derivative(1.0, x, y),
@@ -231,6 +239,7 @@ fn flat_functions_match_the_trait() {
                 Act::Softplus => a::softplus_in_place(&mut r),
                 Act::HardSigmoid => a::hard_sigmoid_in_place(&mut r),
                 Act::HardSwish => a::hard_swish_in_place(&mut r),
+                Act::Relu6 => a::relu6_in_place(&mut r),
                 _ => unreachable!(),
             }
             assert_bits(&format!("{name}_in_place {ctx}"), &r, &q);

@@ -312,6 +312,14 @@ fn specials_of_the_activations_after_relu() {
         (Act::HardSwish, -1.5, -0.375, 0.0),
         (Act::HardSwish, inf, inf, 1.0),
         (Act::HardSwish, -inf, -0.0, 0.0),
+        (Act::Relu6, -0.0, 0.0, 0.0),
+        (Act::Relu6, -1.0, 0.0, 0.0),
+        (Act::Relu6, 0.0, 0.0, 0.0),
+        (Act::Relu6, 2.5, 2.5, 1.0),
+        (Act::Relu6, 6.0, 6.0, 0.0),
+        (Act::Relu6, 7.0, 6.0, 0.0),
+        (Act::Relu6, inf, 6.0, 0.0),
+        (Act::Relu6, -inf, 0.0, 0.0),
     ];
     for &(act, x, y, d) in table {
         let (gy, gd) = (act.forward_scalar(x), act.derivative_scalar(x));
@@ -381,7 +389,7 @@ fn activations_after_relu_are_monotone_where_the_function_is() {
     // (name, f, [lo, hi], increasing, switch points for dense windows)
     type F = fn(f32) -> f32;
     type Row = (&'static str, F, f32, f32, bool, Vec<f32>);
-    let rows: [Row; 10] = [
+    let rows: [Row; 11] = [
         (
             "silu",
             a::silu_scalar,
@@ -464,6 +472,14 @@ fn activations_after_relu_are_monotone_where_the_function_is() {
             f32::INFINITY,
             true,
             vec![3.0],
+        ),
+        (
+            "relu6",
+            a::relu6_scalar,
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            true,
+            vec![0.0, 6.0],
         ),
     ];
     for (name, f, lo, hi, up, switches) in &rows {

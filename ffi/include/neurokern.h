@@ -97,6 +97,7 @@ typedef enum nk_status {
 #define NK_ACT_SOFTPLUS 9
 #define NK_ACT_HARD_SIGMOID 10
 #define NK_ACT_HARD_SWISH 11
+#define NK_ACT_RELU6 12
 
 
 /*

@@ -36,6 +36,7 @@ macro_rules! activation_table {
             Softplus() in softplus = $crate::activation::Softplus, 9, "softplus", x, "log(1 + e^x).";
             HardSigmoid() in hard_sigmoid = $crate::activation::HardSigmoid, 10, "hard_sigmoid", x, "ReLU6(x + 3)/6.";
             HardSwish() in hard_swish = $crate::activation::HardSwish, 11, "hard_swish", x, "x·ReLU6(x + 3)/6.";
+            Relu6() in relu6 = $crate::activation::Relu6, 12, "relu6", y, "min(max(x, 0), 6): MobileNet's, and TensorFlow Lite's fused RELU6.";
         }
     };
 }

@@ -119,6 +119,22 @@ pub mod oracle {
         }
         x * hard_sigmoid(x)
     }
+    pub fn relu6(x: f64) -> f64 {
+        if x.is_nan() {
+            x
+        } else {
+            x.clamp(0.0, 6.0) + 0.0
+        }
+    }
+    pub fn relu6_derivative(x: f64) -> f64 {
+        if x.is_nan() {
+            x
+        } else if x > 0.0 && x < 6.0 {
+            1.0
+        } else {
+            0.0
+        }
+    }
     pub fn hard_swish_derivative(x: f64) -> f64 {
         if x.is_nan() {
             x
