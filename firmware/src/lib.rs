@@ -74,6 +74,68 @@ pub fn peak_stack() -> usize {
     top - a
 }
 
+/// sin(a) for a in [0, 2π], within ~1e−9: the sine programs' reference,
+/// only used to check the answer (outside the timing). `libm::sinf` would do,
+/// but its large-argument reduction, inlined into it, reserves ~800 B of
+/// stack on every call, which would hide the inference's own peak.
+#[inline(never)]
+pub fn reference_sin(a: f32) -> f32 {
+    use core::f64::consts::{FRAC_PI_2, PI};
+    // to [−π, π], then to [−π/2, π/2] by sin(π − t) = sin(t)
+    let mut t = f64::from(a);
+    if t > PI {
+        t -= 2.0 * PI;
+    }
+    if t > FRAC_PI_2 {
+        t = PI - t;
+    } else if t < -FRAC_PI_2 {
+        t = -PI - t;
+    }
+    // Taylor series to t^15: the first omitted term is below 2e−10 there
+    let t2 = t * t;
+    let mut term = t;
+    let mut sum = t;
+    for k in 1..8 {
+        let k = f64::from(2 * k);
+        term *= -t2 / (k * (k + 1.0));
+        sum += term;
+    }
+    sum as f32
+}
+
+/// Prints `label value` and a newline through semihosting without
+/// `core::fmt`: the formatting machinery behind `println!` takes ~700 B of
+/// stack on a Cortex-M, more than the network it would report on. The
+/// `sine` programs print with this, so their peak stack is the inference's.
+pub fn print_u32(label: &str, value: u32) {
+    let mut line = [0u8; 64];
+    let n = label.len().min(line.len() - 12);
+    line[..n].copy_from_slice(&label.as_bytes()[..n]);
+    line[n] = b' ';
+    let mut at = n + 1;
+    let mut digits = [0u8; 10];
+    let (mut k, mut v) = (0, value);
+    loop {
+        digits[k] = b'0' + (v % 10) as u8;
+        k += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    while k > 0 {
+        k -= 1;
+        line[at] = digits[k];
+        at += 1;
+    }
+    line[at] = b'\n';
+    if let Ok(mut out) = cortex_m_semihosting::hio::hstdout() {
+        // a failed write has nowhere to be reported; the xtask then finds
+        // the line missing
+        let _ = out.write_all(&line[..=at]);
+    }
+}
+
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     println!("panic: {}", info);

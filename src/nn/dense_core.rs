@@ -21,13 +21,28 @@ use wide::f32x8;
 
 /// A read-only run of `f32` values: a slice, or little-endian bytes.
 pub(crate) trait Floats: Copy {
+    /// The consecutive runs of `n` values (a weight matrix's rows).
+    type Rows: Iterator<Item = Self>;
+    /// How many values.
+    fn len(self) -> usize;
     /// The values `from .. to` (panics when out of range, like slicing).
     fn sub(self, from: usize, to: usize) -> Self;
+    /// The consecutive runs of `n` values, `n > 0`.
+    fn rows(self, n: usize) -> Self::Rows;
     /// The `L::N` values starting at `at`.
     fn lanes<L: Lane>(self, at: usize) -> L;
 }
 
-impl Floats for &[f32] {
+impl<'a> Floats for &'a [f32] {
+    type Rows = core::slice::ChunksExact<'a, f32>;
+    #[inline(always)]
+    fn len(self) -> usize {
+        <[f32]>::len(self)
+    }
+    #[inline(always)]
+    fn rows(self, n: usize) -> Self::Rows {
+        self.chunks_exact(n)
+    }
     #[inline(always)]
     fn sub(self, from: usize, to: usize) -> Self {
         &self[from..to]
@@ -42,7 +57,16 @@ impl Floats for &[f32] {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct LeF32<'a>(pub &'a [u8]);
 
-impl Floats for LeF32<'_> {
+impl<'a> Floats for LeF32<'a> {
+    type Rows = core::iter::Map<core::slice::ChunksExact<'a, u8>, fn(&'a [u8]) -> LeF32<'a>>;
+    #[inline(always)]
+    fn len(self) -> usize {
+        self.0.len() / 4
+    }
+    #[inline(always)]
+    fn rows(self, n: usize) -> Self::Rows {
+        self.0.chunks_exact(4 * n).map(LeF32)
+    }
     #[inline(always)]
     fn sub(self, from: usize, to: usize) -> Self {
         LeF32(&self.0[4 * from..4 * to])
@@ -82,11 +106,10 @@ fn tile<K: Kernel, L: Lane, S: Floats, const T: usize>(
     z: &mut [f32],
 ) {
     let mut acc = [L::splat(0.0); T];
-    for (i, xi) in x.iter().enumerate() {
+    for (row, xi) in w.rows(fan_out).zip(x) {
         let xb = L::splat(*xi);
         // one bounds check per row; the tile offsets below are then in range
-        let at = i * fan_out + o0;
-        let row = w.sub(at, at + T * L::N);
+        let row = row.sub(o0, o0 + T * L::N);
         for (t, a) in acc.iter_mut().enumerate() {
             *a = *a + row.lanes::<L>(t * L::N) * xb;
         }
@@ -104,9 +127,8 @@ fn tile<K: Kernel, L: Lane, S: Floats, const T: usize>(
 #[inline(always)]
 fn affine4<S: Floats>(w: S, b: S, x: &[f32], fan_out: usize, o0: usize, z: &mut [f32]) {
     let (mut a0, mut a1, mut a2, mut a3) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    for (i, xi) in x.iter().enumerate() {
-        let at = i * fan_out + o0;
-        let r = w.sub(at, at + 4);
+    for (row, xi) in w.rows(fan_out).zip(x) {
+        let r = row.sub(o0, o0 + 4);
         a0 += r.lanes::<f32>(0) * xi;
         a1 += r.lanes::<f32>(1) * xi;
         a2 += r.lanes::<f32>(2) * xi;
@@ -158,8 +180,12 @@ fn affine_act<K: Kernel, S: Floats>(k: K, w: S, b: S, x: &[f32], z: &mut [f32]) 
 /// `fan_in · fan_out` weights input-major and `b` holding `fan_out` biases;
 /// dispatches on the activation once per call.
 ///
-/// Panics (like slicing) when `w` or `b` is shorter than that.
+/// Panics when `w` or `b` is shorter than that.
 pub(crate) fn dense_core<S: Floats>(act: Act, w: S, b: S, x: &[f32], y: &mut [f32]) {
+    assert!(
+        w.len() >= x.len() * y.len() && b.len() >= y.len(),
+        "neurokern: dense core given fewer weights than its shape"
+    );
     if !vectors() {
         // Without vector registers, fusing φ into every tile shape would
         // inline a copy of the kernel per tile: flash for nothing. Apply it
