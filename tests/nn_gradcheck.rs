@@ -87,6 +87,7 @@ fn loss64(loss: Loss, y: &[f64], t: &[f64]) -> f64 {
             let s: f64 = y.iter().map(|z| z.exp()).sum();
             y.iter().zip(t).map(|(z, t)| -t * (z.exp() / s).ln()).sum()
         }
+        other => panic!("no f64 reference for {other:?}"),
     }
 }
 

@@ -6,6 +6,7 @@ use rand_core::RngCore;
 
 /// An initialisation scheme for a layer's weights (biases start at zero).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Init {
     /// Xavier for sigmoid, tanh and identity layers, He for the ReLU family.
     Auto,

@@ -372,6 +372,7 @@ pub struct BlobModel<'a, const MAX: usize = MAX_LAYERS> {
 
 /// Why [`BlobModel::predict`] refused to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PredictError {
     /// `x` is not the model's input length.
     InputLength {

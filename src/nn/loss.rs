@@ -4,6 +4,7 @@ use crate::activation::sigmoid_scalar;
 
 /// A loss `L(y, t)` over one sample's output `y` and target `t`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Loss {
     /// Mean squared error `(1/n) Σ (y − t)²`.
     Mse,

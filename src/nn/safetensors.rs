@@ -30,6 +30,7 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 /// Why a safetensors file could not be written or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SafetensorsError {
     /// The number of layer names differs from the network's depth.
     LayerNames {
