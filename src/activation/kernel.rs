@@ -6,6 +6,10 @@ use crate::lanes::{self, Lane, Map1, Map2};
 /// One activation written once for every lane type: its forward function
 /// and its derivative from the input.
 pub(crate) trait Kernel: Copy {
+    /// φ is a few integer instructions per element (see
+    /// [`Map1::UNROLL`](crate::lanes::Map1::UNROLL)): the scalar forward
+    /// loop then runs eight elements per iteration.
+    const CHEAP: bool = false;
     /// φ(x).
     fn f<L: Lane>(&self, x: L) -> L;
     /// φ'(x), from the input.
@@ -31,6 +35,7 @@ struct Back<K>(K);
 struct BackY<K>(K);
 
 impl<K: Kernel> Map1 for Fwd<K> {
+    const UNROLL: bool = K::CHEAP;
     #[inline(always)]
     fn apply<L: Lane>(&self, x: L) -> L {
         self.0.f(x)

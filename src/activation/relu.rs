@@ -28,6 +28,7 @@ pub(super) fn step<L: Lane>(x: L, low: L) -> L {
 }
 
 impl Kernel for Relu {
+    const CHEAP: bool = true;
     #[inline(always)]
     fn f<L: Lane>(&self, x: L) -> L {
         // With SIMD, the final `+ 0.0` also keeps LLVM from turning the
@@ -39,7 +40,11 @@ impl Kernel for Relu {
             // instructions, the same bits as the select below
             x.max_keep_nan(L::splat(0.0)) + L::splat(0.0)
         } else {
-            L::select(x.le(L::splat(0.0)), L::splat(0.0), x)
+            // one integer compare of the bits (no FPU compare and flag
+            // transfer, no soft-float call): +0 stays x = +0, as x ≤ 0
+            // would give, and a NaN of either sign stays x
+            let b = x.to_bits();
+            L::from_bits(L::bits_select(x.is_negative_number(), L::bits_splat(0), b))
         }
     }
     #[inline(always)]

@@ -154,17 +154,44 @@ pub(crate) fn run2_in_place<B: Lane, F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
     block2_in_place::<B, F>(f, ab.remainder(), bb.into_remainder());
 }
 
-/// `y[i] = f(x[i])`, one `f32` at a time.
+/// `y[i] = f(x[i])`, one `f32` at a time; eight per iteration when
+/// [`Map1::UNROLL`] (the same operations on each element, in order).
 #[inline(always)]
 pub(crate) fn map1_scalar<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    let n = x.len().min(y.len());
+    let (mut x, mut y) = (&x[..n], &mut y[..n]);
+    if F::UNROLL {
+        let mut xc = x.chunks_exact(8);
+        let mut yc = y.chunks_exact_mut(8);
+        for (xs, ys) in (&mut xc).zip(&mut yc) {
+            // spelled out (LLVM pairs the loads and stores): `array::map`
+            // and an inner loop over two halves stayed loops at `opt-level = "s"`
+            let (a, b, c, d) = (xs[0], xs[1], xs[2], xs[3]);
+            let (e, g, h, i) = (xs[4], xs[5], xs[6], xs[7]);
+            (ys[0], ys[1], ys[2], ys[3]) = (f.apply(a), f.apply(b), f.apply(c), f.apply(d));
+            (ys[4], ys[5], ys[6], ys[7]) = (f.apply(e), f.apply(g), f.apply(h), f.apply(i));
+        }
+        (x, y) = (xc.remainder(), yc.into_remainder());
+    }
     for (xi, yi) in x.iter().zip(y.iter_mut()) {
         *yi = f.apply(*xi);
     }
 }
 
-/// `xy[i] = f(xy[i])`, one `f32` at a time.
+/// `xy[i] = f(xy[i])`, one `f32` at a time; eight per iteration when
+/// [`Map1::UNROLL`].
 #[inline(always)]
-pub(crate) fn map1_in_place_scalar<F: Map1>(f: &F, xy: &mut [f32]) {
+pub(crate) fn map1_in_place_scalar<F: Map1>(f: &F, mut xy: &mut [f32]) {
+    if F::UNROLL {
+        let mut c = xy.chunks_exact_mut(8);
+        for s in &mut c {
+            let (a, b, c, d) = (s[0], s[1], s[2], s[3]);
+            let (e, g, h, i) = (s[4], s[5], s[6], s[7]);
+            (s[0], s[1], s[2], s[3]) = (f.apply(a), f.apply(b), f.apply(c), f.apply(d));
+            (s[4], s[5], s[6], s[7]) = (f.apply(e), f.apply(g), f.apply(h), f.apply(i));
+        }
+        xy = c.into_remainder();
+    }
     for v in xy.iter_mut() {
         *v = f.apply(*v);
     }

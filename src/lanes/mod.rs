@@ -81,6 +81,12 @@ pub(crate) trait Lane:
     fn gt(self, rhs: Self) -> Self::Mask;
     /// True where the lane is NaN.
     fn is_nan(self) -> Self::Mask;
+    /// True where the sign bit is set and the lane is not NaN: x < 0 or
+    /// x = −0. One signed integer compare of the bit pattern
+    /// (`bits as i32 <= 0xff80_0000 as i32`: −0 … −∞ are the most negative
+    /// `i32`s, the negative NaNs lie above them), so on a scalar core it
+    /// costs what an integer compare costs, with or without an FPU.
+    fn is_negative_number(self) -> Self::Mask;
     /// `if m { a } else { b }` lane-wise.
     fn select(m: Self::Mask, a: Self, b: Self) -> Self;
 
@@ -98,6 +104,9 @@ pub(crate) trait Lane:
     fn bits_and(a: Self::Bits, b: Self::Bits) -> Self::Bits;
     fn bits_or(a: Self::Bits, b: Self::Bits) -> Self::Bits;
     fn bits_shl<const S: u32>(a: Self::Bits) -> Self::Bits;
+    /// `if m { a } else { b }` lane-wise on bit patterns: on a scalar core
+    /// the value stays in an integer register (no FPU transfer).
+    fn bits_select(m: Self::Mask, a: Self::Bits, b: Self::Bits) -> Self::Bits;
 
     /// `min(self, hi)` where a NaN `self` stays NaN: `if hi < self { hi } else
     /// { self }`, the operand order of x86's `minps`, so it is one
@@ -181,6 +190,10 @@ impl Lane for f32 {
         }
     }
     #[inline(always)]
+    fn is_negative_number(self) -> bool {
+        soft::is_negative_number(self.to_bits())
+    }
+    #[inline(always)]
     fn select(m: bool, a: Self, b: Self) -> Self {
         if m {
             a
@@ -224,6 +237,14 @@ impl Lane for f32 {
     fn bits_shl<const S: u32>(a: u32) -> u32 {
         a << S
     }
+    #[inline(always)]
+    fn bits_select(m: bool, a: u32, b: u32) -> u32 {
+        if m {
+            a
+        } else {
+            b
+        }
+    }
 }
 
 impl Lane for f32x8 {
@@ -261,6 +282,13 @@ impl Lane for f32x8 {
         self.simd_ne(self)
     }
     #[inline(always)]
+    fn is_negative_number(self) -> Self {
+        let b = self.to_bits().to_array();
+        f32x8::from(core::array::from_fn::<f32, 8, _>(|i| {
+            f32::from_bits((soft::is_negative_number(b[i]) as u32).wrapping_neg())
+        }))
+    }
+    #[inline(always)]
     fn select(m: Self, a: Self, b: Self) -> Self {
         m.select(a, b)
     }
@@ -291,6 +319,11 @@ impl Lane for f32x8 {
     #[inline(always)]
     fn bits_shl<const S: u32>(a: u32x8) -> u32x8 {
         a << S
+    }
+    #[inline(always)]
+    fn bits_select(m: f32x8, a: u32x8, b: u32x8) -> u32x8 {
+        let m = m.to_bits();
+        (a & m) | (b & !m)
     }
 }
 
@@ -391,6 +424,10 @@ impl<L: Lane> Lane for X4<L> {
         each4!(|i| self.0[i].is_nan())
     }
     #[inline(always)]
+    fn is_negative_number(self) -> Self::Mask {
+        each4!(|i| self.0[i].is_negative_number())
+    }
+    #[inline(always)]
     fn select(m: Self::Mask, a: Self, b: Self) -> Self {
         X4(each4!(|i| L::select(m[i], a.0[i], b.0[i])))
     }
@@ -430,6 +467,10 @@ impl<L: Lane> Lane for X4<L> {
     fn bits_shl<const S: u32>(a: Self::Bits) -> Self::Bits {
         each4!(|i| L::bits_shl::<S>(a[i]))
     }
+    #[inline(always)]
+    fn bits_select(m: Self::Mask, a: Self::Bits, b: Self::Bits) -> Self::Bits {
+        each4!(|i| L::bits_select(m[i], a[i], b[i]))
+    }
 }
 
 #[inline(always)]
@@ -446,6 +487,12 @@ fn store8(v: f32x8, s: &mut [f32]) {
 
 /// A lane-generic function of one input.
 pub(crate) trait Map1 {
+    /// A few instructions per element (ReLU): the scalar loop runs eight
+    /// elements per iteration, so the loop's own pointers, counter and
+    /// branch, half of ReLU's cost on a Cortex-M4F, are paid once per eight.
+    /// Expensive kernels keep the plain loop (unrolling them only adds
+    /// flash). Only speed and code size depend on it, never a result.
+    const UNROLL: bool = false;
     fn apply<L: Lane>(&self, x: L) -> L;
 }
 

@@ -16,6 +16,14 @@ pub(crate) fn is_nan(b: u32) -> bool {
     b & 0x7fff_ffff > 0x7f80_0000
 }
 
+/// The sign bit is set and the pattern is not NaN (−0, negative numbers,
+/// −∞): as `i32`s these are exactly the values ≤ `0xff80_0000` (−∞); the
+/// negative NaNs `0xff80_0001 ..= 0xffff_ffff` lie above it.
+#[inline(always)]
+pub(crate) fn is_negative_number(b: u32) -> bool {
+    b as i32 <= 0xff80_0000u32 as i32
+}
+
 /// The order-preserving integer key of a non-NaN pattern (−0 sorts just
 /// below +0; the compares below make them equal).
 #[inline(always)]
@@ -104,5 +112,32 @@ mod tests {
             pairs += 1;
         }
         assert!(pairs > 2_000_000);
+    }
+
+    #[test]
+    fn negative_number_test_equals_sign_and_not_nan() {
+        let want = |b: u32| {
+            let x = f32::from_bits(b);
+            x.is_sign_negative() && !x.is_nan()
+        };
+        // every pattern near each boundary, then a stride over all 2^32
+        for edge in [0u32, 0x7f80_0000, 0x8000_0000, 0xff80_0000, 0xffff_ffff] {
+            for d in 0..64u32 {
+                for b in [edge.wrapping_add(d), edge.wrapping_sub(d)] {
+                    assert_eq!(is_negative_number(b), want(b), "{b:#010x}");
+                }
+            }
+        }
+        let mut b = 0u32;
+        let mut n = 0;
+        while let Some(next) = b.checked_add(4093) {
+            assert_eq!(is_negative_number(b), want(b), "{b:#010x}");
+            b = next;
+            n += 1;
+        }
+        assert!(n > 1_000_000);
+        assert!(is_negative_number((-0.0f32).to_bits()) && !is_negative_number(0));
+        assert!(is_negative_number(f32::NEG_INFINITY.to_bits()));
+        assert!(!is_negative_number((-f32::NAN).to_bits()));
     }
 }

@@ -116,6 +116,14 @@ impl<const N: usize> Lane for V<N> {
         r
     }
     #[inline(always)]
+    fn is_negative_number(self) -> [u32; N] {
+        let mut r = [0u32; N];
+        for i in 0..N {
+            r[i] = (super::soft::is_negative_number(self.0[i].to_bits()) as u32).wrapping_neg();
+        }
+        r
+    }
+    #[inline(always)]
     fn select(m: [u32; N], a: Self, b: Self) -> Self {
         // A blend of the bit patterns, not `if m { a } else { b }`: with
         // both arms in stack arrays LLVM would select between their
@@ -187,6 +195,14 @@ impl<const N: usize> Lane for V<N> {
         let mut r = a;
         for v in r.iter_mut() {
             *v <<= S;
+        }
+        r
+    }
+    #[inline(always)]
+    fn bits_select(m: [u32; N], a: [u32; N], b: [u32; N]) -> [u32; N] {
+        let mut r = b;
+        for i in 0..N {
+            r[i] = (a[i] & m[i]) | (b[i] & !m[i]);
         }
         r
     }
