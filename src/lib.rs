@@ -33,7 +33,7 @@
 //! not compile), forward and backward passes, SGD, momentum and Adam, every
 //! byte known at compile time; weights in and out as a checked blob
 //! ([`nn::io`]), decoded by the compiler into a `static` in flash
-//! ([`nn::flash`]), or as safetensors (feature `std`).
+//! ([`nn::flash`]), or as safetensors (feature `safetensors`).
 //!
 //! ```
 //! use neurokern::{activation::Act, mlp};
@@ -64,12 +64,16 @@
 //!
 //! # Features
 //!
-//! * `std`: run-time CPU detection (`runtime-dispatch`), safetensors import
-//!   and export, and the measurement harness behind `cargo harness`.
+//! * `std`: `std::error::Error` for the error types and run-time CPU
+//!   detection (`runtime-dispatch`).
 //! * `runtime-dispatch`: only the CPU detection (links `std`).
+//! * `safetensors`: import and export of safetensors files
+//!   ([`nn::safetensors`]); implies `std`.
 //!
-//! The harness, the accuracy table, the peers comparison and the C API
-//! (`neurokern-ffi`) are described in the repository's README.
+//! The measurement harness behind `cargo harness` is its own crate
+//! (`neurokern-harness`, in the repository's `harness/`); it, the accuracy
+//! table, the peers comparison and the C API (`neurokern-ffi`) are described
+//! in the repository's README.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
@@ -91,10 +95,6 @@ pub mod dispatch;
 pub mod fingerprint;
 mod lanes;
 pub mod nn;
-
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub mod harness;
 
 pub use activation::{
     leaky_relu, leaky_relu_derivative, relu, relu_derivative, sigmoid, sigmoid_derivative, tanh,

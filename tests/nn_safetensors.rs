@@ -1,6 +1,6 @@
 //! safetensors: round trip, a file written by Python's `safetensors` package
 //! in PyTorch's layout, and clear errors.
-#![cfg(feature = "std")]
+#![cfg(feature = "safetensors")]
 
 use neurokern::activation::Act;
 use neurokern::mlp;

@@ -2,7 +2,7 @@
 """Loads a safetensors file written by neurokern as PyTorch would, and checks
 it against the outputs neurokern printed.
 
-    cargo run --features std --example export_safetensors -- out.safetensors > out.txt
+    cargo run --features safetensors --example export_safetensors -- out.safetensors > out.txt
     python3 tools/check_safetensors.py out.safetensors out.txt
 
 The file must hold "0.weight" [16, 1], "0.bias" [16], "2.weight" [16, 16],

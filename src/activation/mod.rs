@@ -31,8 +31,6 @@
 // the table of activations comes first: it declares the kernel files below
 #[macro_use]
 mod act;
-#[cfg(feature = "std")] // the harness generates its cost table from it
-pub(crate) use act::activation_table;
 pub use act::Act;
 
 mod accuracy;

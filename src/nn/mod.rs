@@ -47,8 +47,8 @@ mod memory;
 mod network;
 pub mod optim;
 mod repeat;
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[cfg(feature = "safetensors")]
+#[cfg_attr(docsrs, doc(cfg(feature = "safetensors")))]
 pub mod safetensors;
 mod train;
 

@@ -7,13 +7,10 @@
 //! ns/element, elements/s, elements per cycle (clock from
 //! [`calibrate_ghz`]), and the ratio to this crate's ReLU at the same size.
 
-use crate::activation::Activation;
+use neurokern::activation::Activation;
 use serde_json::{json, Value};
 use std::hint::black_box;
-use std::string::String;
 use std::time::Instant;
-use std::vec::Vec;
-use std::{format, vec};
 
 /// One implementation of one function, over slices.
 pub type SliceFn = fn(&[f32], &mut [f32]);
@@ -67,7 +64,7 @@ macro_rules! kernel_fns {
         ]) ),* ];
     };
 }
-crate::activation::activation_table!(kernel_fns, $);
+neurokern::activation_table!(kernel_fns, $);
 
 /// The naive formulas a user would write instead, where they exist.
 fn peers(name: &str) -> Vec<(&'static str, SliceFn)> {
@@ -179,7 +176,7 @@ fn peers(name: &str) -> Vec<(&'static str, SliceFn)> {
 }
 
 /// Every function the harness measures: φ and then φ' of every activation
-/// in the table of activations ([`Act::ALL`](crate::activation::Act::ALL),
+/// in the table of activations ([`Act::ALL`](neurokern::activation::Act::ALL),
 /// default parameters) but the identity, each as `simd` (the slice kernel)
 /// and `scalar` (the one-element kernel in a loop), with `libm` and `std`
 /// formulas where a naive one exists.
@@ -294,8 +291,8 @@ pub struct Cost {
     /// Estimated clock.
     pub ghz: f64,
     /// The SIMD body the kernels ran on (chosen at run time, see
-    /// [`crate::dispatch`]).
-    pub isa: crate::dispatch::Isa,
+    /// [`neurokern::dispatch`]).
+    pub isa: neurokern::dispatch::Isa,
     /// Every cell, in subject × size × variant order.
     pub cells: Vec<Cell>,
 }
@@ -328,12 +325,67 @@ pub fn run(quick: bool, progress: &indicatif::ProgressBar) -> Cost {
     }
     Cost {
         ghz,
-        isa: crate::dispatch::selected(),
+        isa: neurokern::dispatch::selected(),
         cells,
     }
 }
 
+/// The range of core clocks a clock estimate must fall in to be believed
+/// (GHz); outside it (a throttled virtual machine, a timer that lies) the
+/// elements-per-cycle figures are left out.
+pub const PLAUSIBLE_GHZ: (f64, f64) = (0.3, 7.0);
+
+/// Above this median spread ((max − min)/median of the repeated passes, over
+/// every cell) the machine was too busy for the timings to be compared: the
+/// report says so.
+pub const BUSY_SPREAD: f64 = 0.5;
+
 impl Cost {
+    /// Whether the clock estimate is within [`PLAUSIBLE_GHZ`].
+    pub fn clock_plausible(&self) -> bool {
+        self.ghz.is_finite() && self.ghz >= PLAUSIBLE_GHZ.0 && self.ghz <= PLAUSIBLE_GHZ.1
+    }
+
+    /// The median over every cell of (max − min)/median of its passes.
+    pub fn median_spread(&self) -> f64 {
+        let mut s: Vec<f64> = self
+            .cells
+            .iter()
+            .map(|c| (c.stats.max - c.stats.min) / c.stats.median)
+            .collect();
+        if s.is_empty() {
+            return 0.0;
+        }
+        s.sort_by(f64::total_cmp);
+        s[s.len() / 2]
+    }
+
+    /// Whether [`Cost::median_spread`] exceeds [`BUSY_SPREAD`].
+    pub fn busy(&self) -> bool {
+        self.median_spread() > BUSY_SPREAD
+    }
+
+    /// Warnings about the figures' trustworthiness, one line each.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if !self.clock_plausible() {
+            w.push(format!(
+                "WARNING: the clock estimate ({:.2} GHz) is outside {}–{} GHz; \
+                 elements per cycle are left out.",
+                self.ghz, PLAUSIBLE_GHZ.0, PLAUSIBLE_GHZ.1
+            ));
+        }
+        if self.busy() {
+            w.push(format!(
+                "WARNING: the machine was busy: the median spread of repeated passes is {:.0} % \
+                 (over {:.0} %); compare these figures with care, or re-run on an idle machine.",
+                100.0 * self.median_spread(),
+                100.0 * BUSY_SPREAD
+            ));
+        }
+        w
+    }
+
     /// The median ns/element of this crate's ReLU at `size`.
     pub fn relu_ns(&self, size: &str) -> f64 {
         self.cells
@@ -353,6 +405,21 @@ impl Cost {
             self.isa,
             self.isa.lanes()
         );
+        out += &format!(
+            "Median spread of repeated passes: {:.0} %.\n",
+            100.0 * self.median_spread()
+        );
+        for w in self.warnings() {
+            out += &w;
+            out.push('\n');
+        }
+        let per_cycle = |median: f64| {
+            if self.clock_plausible() {
+                format!("{:>9.3}", 1.0 / (median * self.ghz))
+            } else {
+                format!("{:>9}", "—")
+            }
+        };
         for &(size, n) in &SIZES {
             out += &format!(
                 "\n{size} buffer ({n} elements, {} KB in + out)\n",
@@ -365,12 +432,12 @@ impl Cost {
             for c in self.cells.iter().filter(|c| c.size == size) {
                 let s = c.stats;
                 out += &format!(
-                    "  {:<24} {:>8} {:>10.3} {:>9.3} {:>9.3} {:>8.0}% {:>8.1}\n",
+                    "  {:<24} {:>8} {:>10.3} {:>9.3} {} {:>8.0}% {:>8.1}\n",
                     c.function,
                     c.variant,
                     s.median,
                     1.0 / s.median,
-                    1.0 / (s.median * self.ghz),
+                    per_cycle(s.median),
                     100.0 * (s.max - s.min) / s.median,
                     s.median / self.relu_ns(size)
                 );
@@ -393,16 +460,77 @@ impl Cost {
                     "elements": c.elements,
                     "ns_per_element": {"median": s.median, "min": s.min, "max": s.max, "unit": "ns/element"},
                     "throughput": {"value": 1.0 / s.median, "unit": "Gelem/s"},
-                    "elements_per_cycle": {"value": 1.0 / (s.median * self.ghz), "unit": "elements/cycle"},
+                    "elements_per_cycle": {
+                        "value": if self.clock_plausible() { json!(1.0 / (s.median * self.ghz)) } else { Value::Null },
+                        "unit": "elements/cycle"
+                    },
                     "ratio_to_relu": {"value": s.median / self.relu_ns(c.size), "unit": "ratio"},
                 })
             })
             .collect();
         json!({
-            "clock": {"value": self.ghz, "unit": "GHz", "method": "dependent shift/xor chain"},
+            "clock": {"value": self.ghz, "unit": "GHz", "method": "dependent shift/xor chain",
+                      "plausible": self.clock_plausible()},
+            "median_spread": {"value": self.median_spread(), "unit": "ratio"},
+            "busy": self.busy(),
+            "warnings": self.warnings(),
             "isa": {"name": self.isa.name(), "lanes": self.isa.lanes()},
             "buffers": SIZES.iter().map(|(l, n)| json!({"label": l, "elements": n})).collect::<Vec<_>>(),
             "cells": cells,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(ghz: f64, spreads: &[f64]) -> Cost {
+        Cost {
+            ghz,
+            isa: neurokern::dispatch::Isa::Scalar,
+            cells: spreads
+                .iter()
+                .map(|&s| Cell {
+                    function: "relu",
+                    variant: "simd",
+                    size: "L1",
+                    elements: 1,
+                    stats: Stats {
+                        median: 1.0,
+                        min: 1.0,
+                        max: 1.0 + s,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_implausible_clock_is_reported_and_its_per_cycle_figures_left_out() {
+        let ok = cost(3.0, &[0.1]);
+        assert!(ok.clock_plausible() && ok.warnings().is_empty());
+        assert!(!ok.text().contains('—'));
+        for ghz in [0.1, 25.0, f64::NAN] {
+            let c = cost(ghz, &[0.1]);
+            assert!(!c.clock_plausible(), "{ghz}");
+            assert!(c.warnings()[0].contains("clock estimate"), "{ghz}");
+            assert!(c.text().contains('—'), "{ghz}");
+            assert!(c.json()["cells"][0]["elements_per_cycle"]["value"].is_null());
+        }
+    }
+
+    #[test]
+    fn a_busy_machine_is_reported_by_the_median_spread() {
+        // median of [0.1, 0.2, 0.9] is 0.2: not busy; one more wide cell
+        // moves the median above the threshold
+        let calm = cost(3.0, &[0.1, 0.2, 0.9]);
+        assert!((calm.median_spread() - 0.2).abs() < 1e-12 && !calm.busy());
+        let busy = cost(3.0, &[0.1, 0.6, 0.9]);
+        assert!(busy.busy());
+        assert!(busy.warnings().iter().any(|w| w.contains("busy")));
+        assert!(busy.text().contains("the machine was busy"));
+        assert_eq!(busy.json()["busy"], true);
+        assert_eq!(calm.json()["busy"], false);
     }
 }

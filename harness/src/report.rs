@@ -9,13 +9,15 @@
 //!   "machine": {"cpu": str, "logical_cores": int, "arch": str, "os": str,
 //!               "simd": [str], "crate_version": str},
 //!   "options": {"command": "cost"|"vanish"|"train"|"all", "quick": bool, "seed": int},
-//!   "cost":   { "clock": {"value", "unit": "GHz", "method"},
+//!   "cost":   { "clock": {"value", "unit": "GHz", "method", "plausible": bool},
+//!               "median_spread": {"value", "unit": "ratio"}, "busy": bool, "warnings": [str],
 //!               "isa": {"name": "scalar"|"sse2"|"neon"|"avx2"|"avx512", "lanes": int},
 //!               "buffers": [{"label", "elements"}],
 //!               "cells": [{"function", "implementation", "buffer", "elements",
 //!                          "ns_per_element": {"median", "min", "max", "unit"},
 //!                          "throughput": {"value", "unit": "Gelem/s"},
-//!                          "elements_per_cycle": {"value", "unit"},
+//!                          "elements_per_cycle": {"value" (null if the clock is
+//!                                                 implausible), "unit"},
 //!                          "ratio_to_relu": {"value", "unit": "ratio"}}] },
 //!   "vanish": { "chain": {"hidden_layers", "weights", "by_activation": {name: {"weights",
 //!               "pre_activations", "grad_wrt_y": {"values", "unit"}, "bound_0_25_pow_r"}},
@@ -35,8 +37,6 @@
 //! next to its unit.
 
 use serde_json::{json, Value};
-use std::string::{String, ToString};
-use std::vec::Vec;
 
 /// The schema identifier written into every document.
 pub const SCHEMA: &str = "neurokern-harness/1";

@@ -11,16 +11,13 @@
 //! there outputs 0 and gets no gradient, a leaky ReLU still gets α).
 
 use super::vanishing::acts;
-use crate::activation::Act;
-use crate::mlp;
-use crate::nn::init::{normal, uniform, Init, SplitMix64};
-use crate::nn::loss::Loss;
-use crate::nn::optim::Momentum;
-use crate::nn::{Dense, Layer, Network, Repeat, Trainer};
+use neurokern::activation::Act;
+use neurokern::mlp;
+use neurokern::nn::init::{normal, uniform, Init, SplitMix64};
+use neurokern::nn::loss::Loss;
+use neurokern::nn::optim::Momentum;
+use neurokern::nn::{Dense, Layer, Network, Repeat, Trainer};
 use serde_json::{json, Value};
-use std::string::String;
-use std::vec::Vec;
-use std::{format, vec};
 
 /// The shallow network: 2 → 32 → 1.
 pub type Shallow = mlp![Dense<2, 32>, Dense<32, 1>];

@@ -1,10 +1,9 @@
 //! The harness: the chain experiment against the product of factors computed
 //! by hand, the sigmoid bound, every subcommand in `--quick` mode with its
 //! JSON and plots, and clear errors for bad options.
-#![cfg(feature = "std")]
 
 use neurokern::activation::{Act, Activation};
-use neurokern::harness::vanishing::{chain, chain_weights};
+use neurokern_harness::vanishing::{chain, chain_weights};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -122,7 +121,7 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
     let _ = std::fs::remove_dir_all(&dir);
     if cmd == "cost" {
         let cells = doc["cost"]["cells"].as_array().unwrap();
-        let per_buffer: usize = neurokern::harness::cost::subjects()
+        let per_buffer: usize = neurokern_harness::cost::subjects()
             .iter()
             .map(|s| s.variants.len())
             .sum();
@@ -154,12 +153,12 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
         let runs = doc["train"]["runs"].as_array().unwrap();
         assert_eq!(
             runs.len(),
-            neurokern::harness::vanishing::acts().len() * 2 * 2,
+            neurokern_harness::vanishing::acts().len() * 2 * 2,
             "every activation x 2 networks x 2 seeds"
         );
         // every activation of the table but identity and gelu_tanh
         assert_eq!(
-            neurokern::harness::vanishing::acts().len(),
+            neurokern_harness::vanishing::acts().len(),
             neurokern::activation::Act::ALL.len() - 2
         );
         for r in runs {
@@ -179,39 +178,136 @@ fn vanish_quick_writes_report_json_and_plots() {
     check_run(
         "vanish",
         &["vanish"],
-        &["vanish_chain.svg", "vanish_deep.svg", "activations.svg"],
+        &[
+            "vanish_chain.svg",
+            "vanish_deep.svg",
+            "activations.svg",
+            "derivatives.svg",
+        ],
     );
 }
 
 #[test]
 fn train_quick_writes_report_json_and_plot() {
-    check_run("train", &["train"], &["train_loss.svg"]);
+    check_run(
+        "train",
+        &["train"],
+        &["train_loss.svg", "train_accuracy.svg"],
+    );
 }
 
 #[test]
 fn bad_options_get_a_message_and_a_non_zero_exit() {
-    for args in [
-        &["bogus"][..],
-        &["cost", "--frobnicate"],
-        &["vanish", "--json"],
-        &["train", "--seed", "many"],
-        &[],
-        &["cost", "vanish"],
+    for (args, says) in [
+        (&["bogus"][..], "unrecognized subcommand"),
+        (&["cost", "--frobnicate"], "unexpected argument"),
+        (&["vanish", "--json"], "a value is required"),
+        (&["train", "--seed", "many"], "invalid value"),
+        (&["cost", "vanish"], "unexpected argument"),
+        // an option given twice is refused, not silently overwritten
+        (
+            &["cost", "--seed", "1", "--seed", "2"],
+            "cannot be used multiple times",
+        ),
+        (
+            &["cost", "--json", "a.json", "--json", "b.json"],
+            "cannot be used multiple times",
+        ),
     ] {
         let out = harness(args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(
-            err.contains("neurokern:") && err.contains("--help"),
+            err.contains("error:") && err.contains(says) && err.contains("--help"),
             "{args:?}: {err}"
         );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing measured");
     }
-    let help = harness(&["--help"]);
-    assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("USAGE"));
-    // an unwritable JSON path is an error, not a panic
-    let out = harness(&["vanish", "--quick", "--json", "/nonexistent-dir/x/y.json"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    // no command: the usage, on stderr, exit 2
+    let out = harness(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage:"));
+}
+
+#[test]
+fn help_and_version_answer_as_people_expect() {
+    let text = |args: &[&str]| {
+        let out = harness(args);
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let top = text(&["--help"]);
+    for cmd in [
+        "cost", "vanish", "train", "all", "--json", "--plots", "--seed", "--quick",
+    ] {
+        assert!(top.contains(cmd), "--help lacks {cmd}: {top}");
+    }
+    // per-command help describes that command, by either spelling
+    for args in [&["help", "cost"][..], &["cost", "--help"]] {
+        let h = text(args);
+        assert!(
+            h.contains("ratio to neurokern's ReLU") && !h.contains("two spirals"),
+            "{args:?}: {h}"
+        );
+    }
+    assert!(text(&["help", "train"]).contains("two spirals"));
+    for flag in ["--version", "-V"] {
+        assert_eq!(
+            text(&[flag]).trim(),
+            format!("neurokern {}", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn unwritable_outputs_fail_before_measuring_and_name_the_path() {
+    let dir = tmp("unwritable");
+    let blocker = dir.join("a-file");
+    std::fs::write(&blocker, "x").unwrap();
+    let bad_json = "/nonexistent-dir/x/y.json".to_string();
+    let bad_plots = blocker.join("figures"); // a directory inside a file
+    for (args, path) in [
+        (vec!["cost", "--json", bad_json.as_str()], bad_json.clone()),
+        (
+            vec!["cost", "--plots", bad_plots.to_str().unwrap()],
+            bad_plots.display().to_string(),
+        ),
+    ] {
+        let out = harness(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot") && err.contains(&path),
+            "{args:?}: {err}"
+        );
+        // refused before anything was measured: no section was printed or started
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !stdout.contains("== Claim") && !err.contains("cost: started"),
+            "{args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_dash_goes_to_stdout_and_piped_progress_is_plain_lines() {
+    let dir = tmp("dash");
+    let out = Command::new(env!("CARGO_BIN_EXE_neurokern"))
+        .current_dir(&dir)
+        .args(["vanish", "--quick", "--json", "-"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // stdout is exactly the JSON document; the report went to stderr
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(doc["schema"], "neurokern-harness/1");
+    assert!(err.contains("== Claim 2"), "{err}");
+    assert!(!dir.join("-").exists(), "no file named -");
+    // stderr is a pipe here: progress comes as plain lines, not a bar
+    assert!(err.contains("neurokern: vanish: started"), "{err}");
+    assert!(err.contains("neurokern: vanish: done in"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,10 +2,10 @@
 //! every activation and derivative, four implementations (this crate's SIMD
 //! kernel, its scalar path, libm, naive std), L1- and L2-sized buffers.
 //!
-//! `cargo bench --features std --bench cost`
+//! `cargo bench -p neurokern-harness --bench cost`
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use neurokern::harness::cost::{input, subjects, SIZES};
+use neurokern_harness::cost::{input, subjects, SIZES};
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -10,16 +10,13 @@
 //! initialisation: the norm of each layer's weight gradient, averaged over
 //! seeds. (c) Each activation and its derivative over [−6, 6].
 
-use crate::activation::{Act, Activation};
-use crate::mlp;
-use crate::nn::init::{normal, uniform, Init, SplitMix64};
-use crate::nn::loss::Loss;
-use crate::nn::optim::Sgd;
-use crate::nn::{Dense, Layer, Network, Repeat, Trainer};
+use neurokern::activation::{Act, Activation};
+use neurokern::mlp;
+use neurokern::nn::init::{normal, uniform, Init, SplitMix64};
+use neurokern::nn::loss::Loss;
+use neurokern::nn::optim::Sgd;
+use neurokern::nn::{Dense, Layer, Network, Repeat, Trainer};
 use serde_json::{json, Value};
-use std::string::String;
-use std::vec::Vec;
-use std::{format, vec};
 
 /// The activations compared throughout, from the table of activations
 /// ([`Act::ALL`], default parameters): every one but the identity and
@@ -99,7 +96,12 @@ pub fn chain(act: Act, weights: &[f32], x: f32) -> Chain {
 fn layer_norms<L: Layer>(layers: &L, trainer: &Trainer<L, Sgd>) -> Vec<f64> {
     let mut norms = Vec::new();
     layers.for_each_layer(trainer.gradients(), &mut |r| {
-        norms.push(f64::from(crate::lanes::dot(r.weights, r.weights)).sqrt());
+        let sq: f64 = r
+            .weights
+            .iter()
+            .map(|w| f64::from(*w) * f64::from(*w))
+            .sum();
+        norms.push(sq.sqrt());
     });
     norms
 }
