@@ -16,4 +16,8 @@ fn main() {
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory/{board}.x");
     println!("cargo:rerun-if-changed=build.rs");
+    // defmt's interned strings need its linker script
+    if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
+        println!("cargo:rustc-link-arg-bin=defmt_log=-Tdefmt.x");
+    }
 }

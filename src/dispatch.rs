@@ -33,6 +33,7 @@ use crate::lanes::{self, Map1, Map2, V, X4};
 
 /// A SIMD body of the kernels.
 #[non_exhaustive]
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Isa {
     /// One `f32` at a time (cores without vector registers; also available
@@ -115,6 +116,7 @@ impl core::fmt::Display for Isa {
 }
 
 /// [`force`] was asked for a body this CPU (or this build) cannot run.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unsupported(pub Isa);
 

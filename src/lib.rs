@@ -69,6 +69,12 @@
 //! * `runtime-dispatch`: only the CPU detection (links `std`).
 //! * `safetensors`: import and export of safetensors files
 //!   ([`nn::safetensors`]); implies `std`.
+//! * `defmt`: [`defmt::Format`](https://docs.rs/defmt) for [`activation::Act`]
+//!   and every public error and enum (`BlobError`, `TrainError`,
+//!   `PredictError`, `Init`, `Loss`, `LayerKind`, `Isa`, …), so firmware logs
+//!   them without `core::fmt`'s float formatting. The impls exist on
+//!   bare-metal targets (`target_os = "none"`), where a defmt global logger
+//!   lives; on a hosted target the feature adds nothing.
 //!
 //! The measurement harness behind `cargo harness` is its own crate
 //! (`neurokern-harness`, in the repository's `harness/`); it, the accuracy

@@ -70,6 +70,7 @@ macro_rules! define_act {
         /// assert_eq!(Act::ALL[Act::Tanh.code() as usize], Act::Tanh);
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq)]
+        #[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
         #[non_exhaustive]
         pub enum Act {
             $(

@@ -5,6 +5,7 @@ use crate::activation::Act;
 use rand_core::RngCore;
 
 /// An initialisation scheme for a layer's weights (biases start at zero).
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Init {

@@ -65,6 +65,7 @@ const LAYER: usize = 16;
 const CRC: usize = 4;
 
 /// What is wrong with a blob (or a buffer to write one into).
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BlobError {
@@ -371,6 +372,7 @@ pub struct BlobModel<'a, const MAX: usize = MAX_LAYERS> {
 }
 
 /// Why [`BlobModel::predict`] refused to run.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PredictError {

@@ -3,6 +3,7 @@
 use crate::activation::sigmoid_scalar;
 
 /// A loss `L(y, t)` over one sample's output `y` and target `t`.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Loss {

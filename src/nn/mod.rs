@@ -257,6 +257,7 @@ pub trait Layer {
 
 /// The kind of a layer: how its record's shape and segments are to be read.
 /// Blob format v2 stores it as one byte per layer.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerKind {

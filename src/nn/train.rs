@@ -9,6 +9,7 @@ use core::fmt;
 
 /// Why a training step was refused. The parameters and the optimiser state
 /// are left unchanged.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum TrainError {
