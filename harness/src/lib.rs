@@ -13,6 +13,7 @@
 //! [`report`] documents the JSON schema.
 
 pub mod cost;
+pub mod figures;
 pub mod plot;
 pub mod progress;
 pub mod report;
@@ -233,6 +234,19 @@ pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), Str
                 &values,
             )?;
         }
+        if let Some(dir) = &o.plots {
+            figures::cost_by_buffer(dir, &c)?;
+            // the Cortex-M counts, when `cargo xtask mcu` has run here
+            let report = Path::new("target/mcu-report.json");
+            if figures::mcu_cost(dir, report)? {
+                text += &format!("\nmcu_cost.svg drawn from {}\n", report.display());
+            } else {
+                text += &format!(
+                    "\nno {} (run `cargo xtask mcu`): mcu_cost.svg not drawn\n",
+                    report.display()
+                );
+            }
+        }
         say(&text)?;
         doc.insert("cost".into(), c.json());
     }
@@ -344,6 +358,10 @@ pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), Str
                     false,
                 )?;
             }
+        }
+        if let Some(dir) = &o.plots {
+            figures::ulp_figures(dir)?;
+            figures::layer_norms(dir, &v)?;
         }
         say(&text)?;
         doc.insert("vanish".into(), v.json());

@@ -170,7 +170,7 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
 
 #[test]
 fn cost_quick_writes_report_json_and_plot() {
-    check_run("cost", &["cost"], &["cost.svg"]);
+    check_run("cost", &["cost"], &["cost.svg", "cost_by_buffer.svg"]);
 }
 
 #[test]
@@ -183,6 +183,9 @@ fn vanish_quick_writes_report_json_and_plots() {
             "vanish_deep.svg",
             "activations.svg",
             "derivatives.svg",
+            "ulp_sigmoid.svg",
+            "ulp_tanh.svg",
+            "layer_norms.svg",
         ],
     );
 }

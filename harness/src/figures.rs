@@ -1,0 +1,335 @@
+//! The figures beyond each section's own: ULP error against x (the accuracy
+//! contract made visible), cost against buffer size, per-layer gradient
+//! norms at a fixed depth, and the Cortex-M instruction counts of
+//! `cargo xtask mcu`.
+
+use crate::cost::{Cost, SIZES};
+use crate::plot::{self, Series};
+use crate::vanishing::Vanish;
+use serde_json::Value;
+use std::path::Path;
+
+/// A tract-style rational approximation of σ and tanh: an odd polynomial
+/// over an even one on a clamped range, evaluated in `f32` with Horner's
+/// scheme. The coefficients are the ones tract-linalg publishes for its
+/// generic `ssigmoid` and `stanh` kernels (`tract-linalg/src/generic/
+/// sigmoid.rs`, `tanh.rs`); the evaluation here is this crate's own.
+#[allow(clippy::excessive_precision)] // the published digits, as published
+pub mod rational {
+    /// σ(x) ≈ p(x)/q(x) + 1/2 on [−18, 18].
+    pub fn sigmoid(x: f32) -> f32 {
+        const A: [f32; 5] = [
+            2.482_879_5e-1,
+            8.513_771e-3,
+            6.085_749e-5,
+            1.156_273_2e-7,
+            4.370_310_1e-11,
+        ];
+        const B: [f32; 6] = [
+            9.931_519e-1,
+            1.168_176_6e-1,
+            1.701_988_2e-3,
+            6.291_068e-6,
+            5.761_021_4e-9,
+            6.102_474e-13,
+        ];
+        let x = x.clamp(-18.0, 18.0);
+        let x2 = x * x;
+        let p = A.iter().rev().fold(0.0f32, |acc, &a| acc * x2 + a) * x;
+        let q = B.iter().rev().fold(0.0f32, |acc, &b| acc * x2 + b);
+        p / q + 0.5
+    }
+
+    /// tanh(x) ≈ p(x)/q(x) on [−9, 9].
+    pub fn tanh(x: f32) -> f32 {
+        const A: [f32; 7] = [
+            4.893_524_6e-3,
+            6.372_619_3e-4,
+            1.485_722_4e-5,
+            5.122_297e-8,
+            -8.604_671_5e-11,
+            2.000_188e-13,
+            -2.760_768_5e-16,
+        ];
+        const B: [f32; 4] = [4.893_525e-3, 2.268_434_6e-3, 1.185_347e-4, 1.198_258_4e-6];
+        let x = x.clamp(-9.0, 9.0);
+        let x2 = x * x;
+        let p = A.iter().rev().fold(0.0f32, |acc, &a| acc * x2 + a) * x;
+        let q = B.iter().rev().fold(0.0f32, |acc, &b| acc * x2 + b);
+        p / q
+    }
+}
+
+/// |y − r| in units of the `f32` spacing at the exact value r (subnormal
+/// spacing 2^−149 near zero), as libm and CORE-MATH measure ULP error.
+pub fn ulp_error(y: f32, r: f64) -> f64 {
+    let a = r.abs().max(f64::from(f32::MIN_POSITIVE));
+    let ulp = 2f64.powi(a.log2().floor() as i32 - 23);
+    (f64::from(y) - r).abs() / ulp
+}
+
+/// A labelled one-element implementation.
+pub type Named = (&'static str, fn(f32) -> f32);
+
+/// Bins over [−12, 12] and points per bin of the ULP figures.
+const BINS: usize = 120;
+const PER_BIN: usize = 400;
+/// A zero error is drawn at this floor (a log axis has no 0).
+pub const ZERO_FLOOR: f64 = 1e-2;
+
+/// The maximum ULP error per bin of x for each implementation, against an
+/// `f64` reference.
+pub fn ulp_series(impls: &[Named], reference: fn(f64) -> f64) -> Vec<Series> {
+    impls
+        .iter()
+        .map(|&(label, f)| {
+            let points = (0..BINS)
+                .map(|b| {
+                    let lo = -12.0 + 24.0 * b as f64 / BINS as f64;
+                    let width = 24.0 / BINS as f64;
+                    let worst = (0..PER_BIN)
+                        .map(|i| {
+                            let x = (lo + width * i as f64 / PER_BIN as f64) as f32;
+                            ulp_error(f(x), reference(f64::from(x)))
+                        })
+                        .fold(0.0f64, f64::max);
+                    (lo + width / 2.0, worst.max(ZERO_FLOOR))
+                })
+                .collect();
+            Series {
+                label: label.to_string(),
+                points,
+                dashed: false,
+                color: None,
+            }
+        })
+        .collect()
+}
+
+fn sig_libm(x: f32) -> f32 {
+    1.0 / (1.0 + libm::expf(-x))
+}
+fn sig_std(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+fn sig_ref(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// `ulp_sigmoid.svg` and `ulp_tanh.svg` into `dir`.
+///
+/// # Errors
+///
+/// A message naming the figure that cannot be written.
+pub fn ulp_figures(dir: &Path) -> Result<(), String> {
+    let sigmoid: [Named; 4] = [
+        ("neurokern", neurokern::activation::sigmoid_scalar),
+        ("libm 1/(1+expf(-x))", sig_libm),
+        ("std 1/(1+(-x).exp())", sig_std),
+        ("tract-style rational", rational::sigmoid),
+    ];
+    let tanh: [Named; 4] = [
+        ("neurokern", neurokern::activation::tanh_scalar),
+        ("libm tanhf", libm::tanhf),
+        ("std f32::tanh", f32::tanh),
+        ("tract-style rational", rational::tanh),
+    ];
+    for (file, name, impls, reference) in [
+        (
+            "ulp_sigmoid.svg",
+            "sigmoid",
+            &sigmoid,
+            sig_ref as fn(f64) -> f64,
+        ),
+        ("ulp_tanh.svg", "tanh", &tanh, f64::tanh as fn(f64) -> f64),
+    ] {
+        plot::lines(
+            &dir.join(file),
+            &format!("{name}: max ULP error per bin of x (against f64; 0 drawn at 1e-2)"),
+            ("x", "ULP error"),
+            &ulp_series(impls, reference),
+            true,
+        )?;
+    }
+    Ok(())
+}
+
+/// `cost_by_buffer.svg`: ns/element of every φ's SIMD kernel at the L1, L2
+/// and DRAM buffers (x = log2 of the elements per buffer).
+///
+/// # Errors
+///
+/// A message naming the figure that cannot be written.
+pub fn cost_by_buffer(dir: &Path, c: &Cost) -> Result<(), String> {
+    let mut series = Vec::new();
+    for act in neurokern::activation::Act::ALL {
+        let name = act.name();
+        let points: Vec<(f64, f64)> = SIZES
+            .iter()
+            .filter_map(|&(size, n)| {
+                c.cells
+                    .iter()
+                    .find(|x| x.function == name && x.variant == "simd" && x.size == size)
+                    .map(|x| ((n as f64).log2(), x.stats.median))
+            })
+            .collect();
+        if !points.is_empty() {
+            series.push(Series {
+                label: name.to_string(),
+                points,
+                dashed: false,
+                color: plot::color_of(name),
+            });
+        }
+    }
+    plot::lines(
+        &dir.join("cost_by_buffer.svg"),
+        "ns per element of each SIMD kernel by buffer: L1 (2^11), L2 (2^15), DRAM (2^23 elements)",
+        ("log2(elements per buffer)", "ns / element"),
+        &series,
+        true,
+    )
+}
+
+/// `layer_norms.svg`: the weight-gradient norm of every layer of the deepest
+/// width-32 networks, first layer at the left.
+///
+/// # Errors
+///
+/// A message naming the figure that cannot be written.
+pub fn layer_norms(dir: &Path, v: &Vanish) -> Result<(), String> {
+    let depth = v.deep.iter().map(|d| d.hidden).max().unwrap_or(0);
+    let series: Vec<Series> = v
+        .deep
+        .iter()
+        .filter(|d| d.hidden == depth)
+        .map(|d| Series {
+            label: format!("{} {}", d.act, d.init),
+            points: d
+                .norms
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| ((i + 1) as f64, n))
+                .collect(),
+            dashed: d.init == "he",
+            color: plot::color_of(d.act),
+        })
+        .collect();
+    plot::lines(
+        &dir.join("layer_norms.svg"),
+        &format!(
+            "weight-gradient norm per layer, {depth} hidden layers of width 32 (xavier solid, he dashed)"
+        ),
+        ("layer (input at left)", "‖∂L/∂W‖"),
+        &series,
+        true,
+    )
+}
+
+/// `mcu_cost.svg` from `cargo xtask mcu`'s report (`target/mcu-report.json`):
+/// instructions per element of every φ on each core. `Ok(false)` when the
+/// report does not exist.
+///
+/// # Errors
+///
+/// A message when the report is unreadable or the figure cannot be written.
+pub fn mcu_cost(dir: &Path, report: &Path) -> Result<bool, String> {
+    let Ok(text) = std::fs::read_to_string(report) else {
+        return Ok(false);
+    };
+    let doc: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("cannot read {}: {e}", report.display()))?;
+    let programs = doc["programs"]
+        .as_object()
+        .ok_or_else(|| format!("{}: no \"programs\"", report.display()))?;
+    let groups: Vec<String> = neurokern::activation::Act::ALL
+        .iter()
+        .map(|a| a.name().to_string())
+        .collect();
+    let mut members = Vec::new();
+    let mut values = Vec::new();
+    for p in programs.values() {
+        let (Some(core), Some(costs)) = (p["core"].as_str(), p["instructions"].as_object()) else {
+            continue;
+        };
+        let row: Vec<f64> = groups
+            .iter()
+            .map(|g| {
+                costs
+                    .get(g)
+                    .and_then(|c| c["value"].as_f64())
+                    .unwrap_or(f64::NAN)
+            })
+            .collect();
+        // only the programs that measured the kernels, one per core
+        if row.iter().all(|v| v.is_nan()) || members.iter().any(|m| m == core) {
+            continue;
+        }
+        members.push(core.to_string());
+        values.push(row);
+    }
+    plot::bars(
+        &dir.join("mcu_cost.svg"),
+        "instructions per element on microcontroller cores (cargo xtask mcu, QEMU; log scale)",
+        "instructions / element",
+        &groups,
+        &members,
+        &values,
+    )?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ulp_error_counts_the_f32_spacing_at_the_exact_value() {
+        assert_eq!(ulp_error(1.0, 1.0), 0.0);
+        // one spacing above 1 is 2^-23
+        assert_eq!(ulp_error(1.0 + f32::EPSILON, 1.0), 1.0);
+        // half a spacing below 1 (where the spacing is 2^-24)
+        assert_eq!(ulp_error(1.0, 1.0 - 2f64.powi(-25)), 0.5);
+        assert!(ulp_error(0.5, 0.25) > 1e6);
+    }
+
+    #[test]
+    fn the_rational_approximations_are_close_but_not_exact() {
+        // tract-style: within a few ULP in the middle, a known loss elsewhere
+        let mut worst_s = 0.0f64;
+        let mut worst_t = 0.0f64;
+        for i in -800..=800 {
+            let x = i as f32 / 100.0;
+            worst_s = worst_s.max(ulp_error(rational::sigmoid(x), sig_ref(f64::from(x))));
+            worst_t = worst_t.max(ulp_error(rational::tanh(x), f64::from(x).tanh()));
+        }
+        assert!(worst_s > 0.5 && worst_s < 1e5, "sigmoid {worst_s}");
+        assert!(worst_t > 0.5 && worst_t < 1e5, "tanh {worst_t}");
+        assert!((rational::sigmoid(0.0) - 0.5).abs() < 1e-7);
+        assert!(rational::tanh(0.0) == 0.0 && rational::tanh(20.0) > 0.999);
+    }
+
+    #[test]
+    fn the_mcu_figure_reads_the_report_or_says_it_is_absent() {
+        let dir = std::env::temp_dir().join(format!("neurokern-mcu-fig-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(mcu_cost(&dir, &dir.join("absent.json")), Ok(false));
+        let report = dir.join("r.json");
+        std::fs::write(
+            &report,
+            r#"{"programs": {"a/cost": {"core": "Cortex-M4F",
+                "instructions": {"relu": {"value": 4.6}, "sigmoid": {"value": 34.1}}},
+                "a/train": {"core": "Cortex-M4F", "instructions": {"train_step": {"value": 1.0}}},
+                "b/cost": {"core": "Cortex-M0", "instructions": {"relu": {"value": 6.1}}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(mcu_cost(&dir, &report), Ok(true));
+        let svg = std::fs::read_to_string(dir.join("mcu_cost.svg")).unwrap();
+        // one bar series per core that measured kernels: the train program adds none
+        let legend = |core: &str| svg.lines().filter(|l| l.trim() == core).count();
+        assert_eq!((legend("Cortex-M4F"), legend("Cortex-M0")), (1, 1), "{svg}");
+        std::fs::write(&report, "not json").unwrap();
+        assert!(mcu_cost(&dir, &report).unwrap_err().contains("r.json"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
