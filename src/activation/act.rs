@@ -219,6 +219,7 @@ macro_rules! define_act {
             /// When [`Act::has_derivative_from_output`] is false.
             #[track_caller]
             #[allow(unused_variables)]
+            #[inline]
             pub fn derivative_from_output_scalar(&self, y: f32) -> f32 {
                 self.assert_from_output();
                 match *self {
@@ -328,6 +329,7 @@ impl Activation for Act {
     fn forward_array<const N: usize>(&self, x: [f32; N]) -> [f32; N] {
         dispatch!(self, k => k.forward_array(x))
     }
+    #[inline]
     fn forward_scalar(&self, x: f32) -> f32 {
         dispatch!(self, k => k.forward_scalar(x))
     }
@@ -335,6 +337,7 @@ impl Activation for Act {
     fn derivative(&self, x: &[f32], d: &mut [f32]) {
         dispatch!(self, k => k.derivative(x, d))
     }
+    #[inline]
     fn derivative_scalar(&self, x: f32) -> f32 {
         dispatch!(self, k => k.derivative_scalar(x))
     }

@@ -137,6 +137,7 @@ macro_rules! impl_activation {
             fn forward_array<const N: usize>(&self, x: [f32; N]) -> [f32; N] {
                 $crate::activation::kernel::forward_array(*self, x)
             }
+            #[inline]
             fn forward_scalar(&self, x: f32) -> f32 {
                 $crate::activation::kernel::Kernel::f(self, x)
             }
@@ -144,6 +145,7 @@ macro_rules! impl_activation {
             fn derivative(&self, x: &[f32], d: &mut [f32]) {
                 $crate::activation::kernel::derivative(*self, concat!($name, "::derivative"), x, d)
             }
+            #[inline]
             fn derivative_scalar(&self, x: f32) -> f32 {
                 $crate::activation::kernel::Kernel::df(self, x)
             }
@@ -179,6 +181,7 @@ macro_rules! impl_from_output {
                     d,
                 )
             }
+            #[inline]
             fn derivative_from_output_scalar(&self, y: f32) -> f32 {
                 $crate::activation::kernel::KernelFromOutput::df_from_output(self, y)
             }
@@ -256,6 +259,7 @@ macro_rules! flat_functions {
         #[doc = concat!("let y = neurokern::activation::", stringify!($fs), "(", $(stringify!($pv), ", ",)* "f32::NAN);")]
         /// assert!(y.is_nan());
         /// ```
+        #[inline]
         pub fn $fs($($p: f32,)* x: f32) -> f32 {
             $crate::activation::kernel::Kernel::f(&$k, x)
         }
@@ -281,6 +285,7 @@ macro_rules! flat_functions {
         /// ```
         #[doc = concat!("assert!(neurokern::activation::", stringify!($ds), "(", $(stringify!($pv), ", ",)* "f32::NAN).is_nan());")]
         /// ```
+        #[inline]
         pub fn $ds($($p: f32,)* x: f32) -> f32 {
             $crate::activation::kernel::Kernel::df(&$k, x)
         }
