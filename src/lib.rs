@@ -99,6 +99,7 @@ pub struct ReadmeDoctests;
 pub mod activation;
 pub mod dispatch;
 pub mod fingerprint;
+pub mod int8;
 mod lanes;
 pub mod nn;
 

@@ -1,0 +1,88 @@
+//! Element-wise int8 activations through a 256-entry table, built as
+//! TFLite (LiteRT) builds its LOGISTIC and TANH tables (`LUTPopulate`):
+//! dequantize each of the 256 inputs in f32, apply the float function,
+//! multiply by the output's inverse scale, round half away from zero, add
+//! the zero point, clamp.
+//!
+//! The float functions are `1 / (1 + expf(−x))` and `tanhf(x)`, with the
+//! `libm` crate's `expf`/`tanhf` standing for the C library's. A table
+//! entry can differ from LiteRT's only where the two libraries' results
+//! differ by an ULP *and* that ULP straddles a rounding edge of
+//! `value · 256`; `tools/check_litert.py` feeds every one of the 256
+//! inputs through LiteRT for each table in the tests.
+
+use super::Quant;
+
+/// Which function a table holds.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LutKind {
+    /// TFLite LOGISTIC (σ); output quantization [`Quant::LOGISTIC_OUTPUT`].
+    Logistic,
+    /// TFLite TANH; output quantization [`Quant::TANH_OUTPUT`].
+    Tanh,
+}
+
+impl LutKind {
+    /// The output quantization TFLite requires for this function.
+    pub const fn output(self) -> Quant {
+        match self {
+            LutKind::Logistic => Quant::LOGISTIC_OUTPUT,
+            LutKind::Tanh => Quant::TANH_OUTPUT,
+        }
+    }
+
+    /// The float function, as LiteRT writes it.
+    pub fn eval(self, x: f32) -> f32 {
+        match self {
+            LutKind::Logistic => 1.0 / (1.0 + libm::expf(-x)),
+            LutKind::Tanh => libm::tanhf(x),
+        }
+    }
+
+    /// The table for inputs quantized as `input`, indexed by `q as u8`
+    /// (entry 0 is input 0, entry 255 is input −1, as TFLite orders it).
+    ///
+    /// ```
+    /// use neurokern::int8::{LutKind, Quant};
+    /// let t = LutKind::Logistic.table(Quant::new(0.1, 0));
+    /// assert_eq!(t[0], 0);            // σ(0) = 0.5 → 128 − 128
+    /// assert_eq!(t[127], 127);        // σ(12.7) → 255.99… → clamped
+    /// assert_eq!(t[128], -128);       // σ(−12.8) ≈ 0
+    /// ```
+    pub fn table(self, input: Quant) -> [i8; 256] {
+        let out = self.output();
+        let inverse = 1.0 / out.scale;
+        let mut t = [0i8; 256];
+        for q in -128i32..=127 {
+            let x = input.scale * (q - input.zero_point) as f32;
+            let r = libm::roundf(self.eval(x) * inverse) as i32 + out.zero_point;
+            t[q as i8 as u8 as usize] = r.clamp(-128, 127) as i8;
+        }
+        t
+    }
+}
+
+/// A table layer: `y[k] = table[x[k] as u8]` (a record).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lut<'a> {
+    /// The function.
+    pub kind: LutKind,
+    /// Width (inputs = outputs).
+    pub width: usize,
+    /// The input's quantization (the table was built for it).
+    pub input: Quant,
+    /// The table ([`LutKind::table`]).
+    pub table: &'a [i8; 256],
+}
+
+impl Lut<'_> {
+    /// Runs the table over `x` into `y`.
+    #[inline]
+    pub fn run(&self, x: &[i8], y: &mut [i8]) {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = self.table[x as u8 as usize];
+        }
+    }
+}
