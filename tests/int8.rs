@@ -8,6 +8,25 @@ use neurokern::int8::{
 };
 use neurokern::nn::Network;
 
+#[path = "../examples/export_sine_int8.rs"]
+mod export_sine_int8;
+
+#[test]
+fn firmware_sine_int8_is_regenerated() {
+    let checked_in = include_str!("../firmware/src/sine_int8.rs");
+    assert!(
+        checked_in == export_sine_int8::sine_int8_source(),
+        "firmware/src/sine_int8.rs is stale: run `cargo run --features std --example export_sine_int8`"
+    );
+}
+
+#[test]
+fn the_regeneration_check_sees_a_changed_value() {
+    let src = export_sine_int8::sine_int8_source();
+    let changed = src.replacen("weights: &[", "weights: &[1 + ", 1);
+    assert_ne!(changed, src);
+}
+
 fn sine_net() -> Network<Sine> {
     Network::<Sine>::from_bytes(include_bytes!("../firmware/data/sine.nkb")).unwrap()
 }

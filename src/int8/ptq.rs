@@ -9,6 +9,8 @@
 //! connected layer with ReLU / ReLU6 fused as a clamp, or followed by a
 //! LOGISTIC, TANH or LEAKY_RELU layer.
 
+use std::format;
+use std::string::ToString;
 use std::vec::Vec;
 
 use super::{
@@ -458,4 +460,84 @@ fn quantize_weights(l: &FloatLayer, per_channel: bool) -> (Vec<i8>, Vec<f32>) {
         }
     }
     (w, scales)
+}
+
+impl OwnedModel {
+    /// Rust source declaring this model as statics, for firmware that keeps
+    /// it in flash: `pub static {NAME}_LAYERS: [QLayer<'static>; N]` and
+    /// `pub const {NAME}_INPUT` / `{NAME}_OUTPUT: Quant`, floats written as
+    /// their bit patterns. Build the [`QModel`] with
+    /// `QModel::new(NAME_INPUT, NAME_OUTPUT, &NAME_LAYERS)`.
+    ///
+    /// ```
+    /// # use neurokern::int8::*;
+    /// let q = Quant::new(0.5, 0);
+    /// let m = OwnedModel { input: q, output: q,
+    ///     layers: vec![OwnedLayer::fully_connected(1, 1, vec![2], vec![0], vec![0.25], q, q, Fused::None)] };
+    /// let src = m.to_rust("NET").unwrap();
+    /// assert!(src.contains("pub static NET_LAYERS: [QLayer<'static>; 1]"));
+    /// ```
+    pub fn to_rust(&self, name: &str) -> Result<std::string::String, QError> {
+        use std::fmt::Write;
+        let q = |q: Quant| {
+            format!(
+                "Quant {{ scale: f32::from_bits({:#010x}), zero_point: {} }}",
+                q.scale.to_bits(),
+                q.zero_point
+            )
+        };
+        let list =
+            |v: &mut dyn Iterator<Item = std::string::String>| v.collect::<Vec<_>>().join(", ");
+        self.with_model(|m| {
+            let mut s = std::string::String::new();
+            let _ = writeln!(s, "pub const {name}_INPUT: Quant = {};", q(m.input_quant()));
+            let _ = writeln!(s, "pub const {name}_OUTPUT: Quant = {};", q(m.output_quant()));
+            let _ = writeln!(s, "pub static {name}_LAYERS: [QLayer<'static>; {}] = [", m.layers().len());
+            for l in m.layers() {
+                match l {
+                    QLayer::FullyConnected(f) => {
+                        let _ = writeln!(
+                            s,
+                            "    QLayer::FullyConnected(FullyConnected {{\n        fan_in: {},\n        fan_out: {},\n        weights: &[{}],\n        bias: &[{}],\n        weight_scales: &[{}],\n        input: {},\n        output: {},\n        multipliers: &[{}],\n        clamp: ({}, {}),\n    }}),",
+                            f.fan_in,
+                            f.fan_out,
+                            list(&mut f.weights.iter().map(|w| w.to_string())),
+                            list(&mut f.bias.iter().map(|b| b.to_string())),
+                            list(&mut f.weight_scales.iter().map(|s| format!("f32::from_bits({:#010x})", s.to_bits()))),
+                            q(f.input),
+                            q(f.output),
+                            list(&mut f.multipliers.iter().map(|m| format!("Multiplier {{ mantissa: {}, shift: {} }}", m.mantissa, m.shift))),
+                            f.clamp.0,
+                            f.clamp.1
+                        );
+                    }
+                    QLayer::Lut(t) => {
+                        let _ = writeln!(
+                            s,
+                            "    QLayer::Lut(Lut {{\n        kind: LutKind::{:?},\n        width: {},\n        input: {},\n        table: &[{}],\n    }}),",
+                            t.kind,
+                            t.width,
+                            q(t.input),
+                            list(&mut t.table.iter().map(|v| v.to_string()))
+                        );
+                    }
+                    QLayer::LeakyRelu(r) => {
+                        let m = |m: Multiplier| format!("Multiplier {{ mantissa: {}, shift: {} }}", m.mantissa, m.shift);
+                        let _ = writeln!(
+                            s,
+                            "    QLayer::LeakyRelu(LeakyRelu {{\n        width: {},\n        alpha: f32::from_bits({:#010x}),\n        input: {},\n        output: {},\n        identity: {},\n        negative: {},\n    }}),",
+                            r.width,
+                            r.alpha.to_bits(),
+                            q(r.input),
+                            q(r.output),
+                            m(r.identity),
+                            m(r.negative)
+                        );
+                    }
+                }
+            }
+            s.push_str("];\n");
+            s
+        })
+    }
 }

@@ -27,7 +27,7 @@ const BOARDS: [Board; 3] = [
         core: "Cortex-M0",
         target: "thumbv6m-none-eabi",
         qemu: &["-machine", "microbit"],
-        programs: &["selftest", "sine", "train", "cost"],
+        programs: &["selftest", "sine", "sine_int8", "train", "cost"],
         fingerprints: &[("selftest", &["kernels"]), ("train", &["xor"])],
         insns_per_tick: Some(62.5),
     },
@@ -36,7 +36,14 @@ const BOARDS: [Board; 3] = [
         core: "Cortex-M4F",
         target: "thumbv7em-none-eabihf",
         qemu: &["-machine", "mps2-an386", "-cpu", "cortex-m4"],
-        programs: &["selftest", "sine", "sine_base", "train", "cost"],
+        programs: &[
+            "selftest",
+            "sine",
+            "sine_int8",
+            "sine_base",
+            "train",
+            "cost",
+        ],
         fingerprints: &[("selftest", &["kernels"]), ("train", &["sine"])],
         insns_per_tick: Some(40.0),
     },
@@ -430,6 +437,12 @@ pub fn run() -> Result<(), String> {
                     costs.insert(
                         "sine_inference".into(),
                         json!({"value": t * k / 64.0, "unit": "instructions per inference"}),
+                    );
+                }
+                if let Some(t) = num(&out, "sine_int8_inference_ticks_x64 ") {
+                    costs.insert(
+                        "sine_int8_inference".into(),
+                        json!({"value": t * k / 64.0, "unit": "instructions per inference (int8)"}),
                     );
                 }
                 // `train_ticks T steps S`
