@@ -486,6 +486,12 @@ impl OwnedModel {
                 q.zero_point
             )
         };
+        let mult = |m: Multiplier| {
+            format!(
+                "Multiplier {{ mantissa: {}, shift: {} }}",
+                m.mantissa, m.shift
+            )
+        };
         let list =
             |v: &mut dyn Iterator<Item = std::string::String>| v.collect::<Vec<_>>().join(", ");
         self.with_model(|m| {
@@ -506,7 +512,7 @@ impl OwnedModel {
                             list(&mut f.weight_scales.iter().map(|s| format!("f32::from_bits({:#010x})", s.to_bits()))),
                             q(f.input),
                             q(f.output),
-                            list(&mut f.multipliers.iter().map(|m| format!("Multiplier {{ mantissa: {}, shift: {} }}", m.mantissa, m.shift))),
+                            list(&mut f.multipliers.iter().map(|&x| mult(x))),
                             f.clamp.0,
                             f.clamp.1
                         );
@@ -522,7 +528,6 @@ impl OwnedModel {
                         );
                     }
                     QLayer::LeakyRelu(r) => {
-                        let m = |m: Multiplier| format!("Multiplier {{ mantissa: {}, shift: {} }}", m.mantissa, m.shift);
                         let _ = writeln!(
                             s,
                             "    QLayer::LeakyRelu(LeakyRelu {{\n        width: {},\n        alpha: f32::from_bits({:#010x}),\n        input: {},\n        output: {},\n        identity: {},\n        negative: {},\n    }}),",
@@ -530,8 +535,8 @@ impl OwnedModel {
                             r.alpha.to_bits(),
                             q(r.input),
                             q(r.output),
-                            m(r.identity),
-                            m(r.negative)
+                            mult(r.identity),
+                            mult(r.negative)
                         );
                     }
                 }

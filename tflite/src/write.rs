@@ -167,9 +167,9 @@ pub fn write(model: &OwnedModel, options: &WriteOptions) -> Result<Vec<u8>, Writ
                 weights,
                 bias,
                 weight_scales,
+                input,
                 output,
                 fused,
-                ..
             } => {
                 let w = g.tensor(
                     format!("layer{k}/weights"),
@@ -178,8 +178,7 @@ pub fn write(model: &OwnedModel, options: &WriteOptions) -> Result<Vec<u8>, Writ
                     Some((weight_scales.clone(), 0)),
                     Some(weights.iter().map(|&v| v as u8).collect()),
                 );
-                let input_scale = model_input_scale(model, k);
-                let bias_scales = weight_scales.iter().map(|&s| input_scale * s).collect();
+                let bias_scales = weight_scales.iter().map(|&s| input.scale * s).collect();
                 let b = g.tensor(
                     format!("layer{k}/bias"),
                     vec![*fan_out as i32],
@@ -275,15 +274,4 @@ pub fn write(model: &OwnedModel, options: &WriteOptions) -> Result<Vec<u8>, Writ
     out.extend_from_slice(b"TFL3");
     out.extend_from_slice(body);
     Ok(out)
-}
-
-/// The scale of layer `k`'s input (the bias scale is this times the weight
-/// scale).
-fn model_input_scale(model: &OwnedModel, k: usize) -> f32 {
-    match &model.layers[k] {
-        OwnedLayer::FullyConnected { input, .. } => input.scale,
-        OwnedLayer::Lut { input, .. } => input.scale,
-        OwnedLayer::LeakyRelu(l) => l.input.scale,
-        _ => 1.0,
-    }
 }
