@@ -1,6 +1,7 @@
 //! neurokern on a 32-bit RISC-V core under QEMU (`virt`): the kernel
 //! fingerprint, on-device training (XOR with SGD without an FPU, the sine
-//! network with Adam with one) and instructions per element, counted
+//! network with Adam with one) and instructions per element (every
+//! activation, and the int8 σ, tanh, ReLU and leaky ReLU), counted
 //! exactly by the `minstret` CSR under `-icount shift=0`.
 #![no_std]
 #![no_main]
@@ -8,6 +9,7 @@
 use core::hint::black_box;
 use neurokern::activation::{Act, Activation};
 use neurokern::fingerprint as fp;
+use neurokern::int8::{Fused, LeakyRelu, Lut, LutKind, Quant};
 use riscv_semihosting::{debug, hprintln};
 
 const N: usize = 512;
@@ -58,6 +60,40 @@ fn main() -> ! {
                 N
             );
         }
+    }
+    // int8, on the same inputs quantized in steps of 1/16 (as the Cortex-M
+    // `cost` program and the harness): σ and tanh a table, ReLU the clamp
+    // fused into a layer, leaky ReLU two fixed-point multipliers
+    let q = Quant::new(0.0625, 0);
+    let mut xq = [0i8; N];
+    q.quantize_slice(&x, &mut xq);
+    let mut yq = [0i8; N];
+    let (sig, tanh) = (LutKind::Logistic.table(q), LutKind::Tanh.table(q));
+    let lut = |kind, table| Lut {
+        kind,
+        width: N,
+        input: q,
+        table,
+    };
+    let (sig, tanh) = (lut(LutKind::Logistic, &sig), lut(LutKind::Tanh, &tanh));
+    let leaky = LeakyRelu::new(N, 0.01, q, q);
+    // (the clamp's upper end is 127: only the zero point bounds it)
+    let (lo, _) = Fused::Relu.range(q);
+    let relu = |x: &[i8], y: &mut [i8]| {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = x.max(lo);
+        }
+    };
+    let int8: [(&str, &dyn Fn(&[i8], &mut [i8])); 4] = [
+        ("sigmoid_int8", &|x, y| sig.run(x, y)),
+        ("tanh_int8", &|x, y| tanh.run(x, y)),
+        ("relu_int8", &relu),
+        ("leaky_relu_int8", &|x, y| leaky.run(x, y)),
+    ];
+    for (name, f) in int8 {
+        f(&xq, &mut yq);
+        let n = instructions(|| f(black_box(&xq), black_box(&mut yq)));
+        hprintln!("cost {} instructions {} elements {}", name, n, N);
     }
     debug::exit(if ok {
         debug::EXIT_SUCCESS

@@ -1,12 +1,12 @@
 //! The `cost` comparison of `cargo harness cost` as a criterion benchmark:
 //! every activation and derivative, four implementations (this crate's SIMD
-//! kernel, its scalar path, libm, naive std), L1- and L2-sized buffers.
+//! kernel, its scalar path, libm, naive std; int8 where there is one), L1-
+//! and L2-sized buffers.
 //!
 //! `cargo bench -p neurokern-harness --bench cost`
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use neurokern_harness::cost::{input, subjects, SIZES};
-use std::hint::black_box;
+use neurokern_harness::cost::{input, input_int8, subjects, SIZES};
 use std::time::Duration;
 
 fn bench(c: &mut Criterion) {
@@ -16,9 +16,11 @@ fn bench(c: &mut Criterion) {
             g.throughput(Throughput::Elements(n as u64));
             let x = input(n);
             let mut y = vec![0.0f32; n];
-            for &(variant, f) in &s.variants {
+            let xq = input_int8(n);
+            let mut yq = vec![0i8; n];
+            for (variant, f) in &s.variants {
                 g.bench_function(BenchmarkId::from_parameter(variant), |b| {
-                    b.iter(|| f(black_box(&x), black_box(&mut y)))
+                    b.iter(|| f.pass(&x, &mut y, &xq, &mut yq))
                 });
             }
             g.finish();

@@ -6,8 +6,15 @@
 //! cell is the median of repeated timed passes (with min and max), in
 //! ns/element, elements/s, elements per cycle (clock from
 //! [`calibrate_ghz`]), and the ratio to this crate's ReLU at the same size.
+//!
+//! σ, tanh, ReLU and leaky ReLU also have an `int8` implementation: the
+//! [`neurokern::int8`] kernels TFLite's int8 models run, on inputs quantized
+//! with [`INT8_INPUT`] — σ and tanh become a 256-entry table, ReLU the clamp
+//! a fully connected layer fuses, leaky ReLU two fixed-point multipliers.
+//! An int8 element is one byte, so its buffers are a quarter of the f32 ones.
 
 use neurokern::activation::Activation;
+use neurokern::int8::{Fused, LeakyRelu, Lut, LutKind, Quant};
 use serde_json::{json, Value};
 use std::hint::black_box;
 use std::time::Instant;
@@ -15,13 +22,67 @@ use std::time::Instant;
 /// One implementation of one function, over slices.
 pub type SliceFn = fn(&[f32], &mut [f32]);
 
-/// A function and its four implementations.
+/// One int8 implementation over slices (inputs quantized with [`INT8_INPUT`]).
+pub type I8Fn = Box<dyn Fn(&[i8], &mut [i8])>;
+
+/// An implementation: on f32 elements or on int8 ones.
+pub enum Kernel {
+    /// f32 in, f32 out.
+    F32(SliceFn),
+    /// int8 in, int8 out.
+    I8(I8Fn),
+}
+
+/// A function and its implementations.
 pub struct Subject {
     /// The function's name (`sigmoid`, `tanh_derivative`, …).
     pub name: &'static str,
     /// (variant name, implementation): `simd`, `scalar`, and where a
-    /// naive formula exists, `libm` and `std`.
-    pub variants: Vec<(&'static str, SliceFn)>,
+    /// naive formula exists, `libm` and `std`; `int8` for σ, tanh, ReLU and
+    /// leaky ReLU.
+    pub variants: Vec<(&'static str, Kernel)>,
+}
+
+/// The quantization of the int8 inputs: [−8, 8) in 256 steps of 1/16, the
+/// same spread as the f32 inputs ([`input`]).
+pub const INT8_INPUT: Quant = Quant::new(0.0625, 0);
+
+/// The int8 implementation of `name`, where there is one.
+fn int8(name: &str) -> Option<I8Fn> {
+    let q = INT8_INPUT;
+    let table = |kind: LutKind| -> I8Fn {
+        let table = kind.table(q);
+        Box::new(move |x: &[i8], y: &mut [i8]| {
+            Lut {
+                kind,
+                width: x.len(),
+                input: q,
+                table: &table,
+            }
+            .run(x, y)
+        })
+    };
+    Some(match name {
+        "sigmoid" => table(LutKind::Logistic),
+        "tanh" => table(LutKind::Tanh),
+        "relu" => {
+            // what ReLU costs in a TFLite int8 model: the clamp fused into
+            // the fully connected layer before it
+            // the clamp's upper end is 127: only the zero point bounds it
+            let (lo, _) = Fused::Relu.range(q);
+            Box::new(move |x: &[i8], y: &mut [i8]| {
+                for (y, &x) in y.iter_mut().zip(x) {
+                    *y = x.max(lo);
+                }
+            })
+        }
+        "leaky_relu" => {
+            // (`run` reads the slices' lengths, not `width`)
+            let layer = LeakyRelu::new(0, ALPHA, q, q);
+            Box::new(move |x: &[i8], y: &mut [i8]| layer.run(x, y))
+        }
+        _ => return None,
+    })
 }
 
 const ALPHA: f32 = 0.01;
@@ -179,7 +240,8 @@ fn peers(name: &str) -> Vec<(&'static str, SliceFn)> {
 /// in the table of activations ([`Act::ALL`](neurokern::activation::Act::ALL),
 /// default parameters) but the identity, each as `simd` (the slice kernel)
 /// and `scalar` (the one-element kernel in a loop), with `libm` and `std`
-/// formulas where a naive one exists.
+/// formulas where a naive one exists and `int8` where [`neurokern::int8`]
+/// has the function.
 pub fn subjects() -> Vec<Subject> {
     let mut out = Vec::new();
     for derivative in [false, true] {
@@ -189,8 +251,11 @@ pub fn subjects() -> Vec<Subject> {
             } else {
                 (name, fns[0], fns[1])
             };
-            let mut variants = vec![("simd", simd), ("scalar", scalar)];
-            variants.extend(peers(name));
+            let mut variants = vec![("simd", Kernel::F32(simd)), ("scalar", Kernel::F32(scalar))];
+            variants.extend(peers(name).into_iter().map(|(v, f)| (v, Kernel::F32(f))));
+            if let Some(f) = int8(name) {
+                variants.push(("int8", Kernel::I8(f)));
+            }
             out.push(Subject { name, variants });
         }
     }
@@ -240,21 +305,21 @@ pub struct Stats {
     pub max: f64,
 }
 
-/// Times `f` on `x → y`: `reps` passes, each long enough to last about
-/// `min_pass` seconds; returns ns/element statistics.
-pub fn time(f: SliceFn, x: &[f32], y: &mut [f32], reps: usize, min_pass: f64) -> Stats {
-    f(x, y); // warm caches and page in the output
+/// Times `pass` (one pass over `n` elements): `reps` passes, each long
+/// enough to last about `min_pass` seconds; returns ns/element statistics.
+pub fn time(mut pass: impl FnMut(), n: usize, reps: usize, min_pass: f64) -> Stats {
+    pass(); // warm caches and page in the output
     let t = Instant::now();
-    f(black_box(x), black_box(&mut *y));
+    pass();
     let once = t.elapsed().as_secs_f64().max(1e-9);
     let iters = ((min_pass / once).ceil() as usize).max(1);
     let mut samples: Vec<f64> = (0..reps)
         .map(|_| {
             let t = Instant::now();
             for _ in 0..iters {
-                f(black_box(x), black_box(&mut *y));
+                pass();
             }
-            t.elapsed().as_secs_f64() * 1e9 / (iters * x.len()) as f64
+            t.elapsed().as_secs_f64() * 1e9 / (iters * n) as f64
         })
         .collect();
     samples.sort_by(f64::total_cmp);
@@ -270,6 +335,24 @@ pub fn input(n: usize) -> Vec<f32> {
     (0..n)
         .map(|i| ((i as f32 * 0.618_034).fract() - 0.5) * 16.0)
         .collect()
+}
+
+/// [`input`] quantized with [`INT8_INPUT`].
+pub fn input_int8(n: usize) -> Vec<i8> {
+    let mut q = vec![0i8; n];
+    INT8_INPUT.quantize_slice(&input(n), &mut q);
+    q
+}
+
+impl Kernel {
+    /// One pass over `x → y` (or `xq → yq` for int8).
+    #[inline]
+    pub fn pass(&self, x: &[f32], y: &mut [f32], xq: &[i8], yq: &mut [i8]) {
+        match self {
+            Kernel::F32(f) => f(black_box(x), black_box(y)),
+            Kernel::I8(f) => f(black_box(xq), black_box(yq)),
+        }
+    }
 }
 
 /// One measured cell.
@@ -308,10 +391,13 @@ pub fn run(quick: bool, progress: &indicatif::ProgressBar) -> Cost {
     for &(size, n) in &SIZES {
         let x = input(n);
         let mut y = vec![0.0f32; n];
+        let xq = input_int8(n);
+        let mut yq = vec![0i8; n];
         for s in &subjects {
-            for &(variant, f) in &s.variants {
+            for (variant, f) in &s.variants {
+                let variant = *variant;
                 progress.set_message(format!("{} {variant} {size}", s.name));
-                let stats = time(f, &x, &mut y, reps, min_pass);
+                let stats = time(|| f.pass(&x, &mut y, &xq, &mut yq), n, reps, min_pass);
                 cells.push(Cell {
                     function: s.name,
                     variant,

@@ -6,7 +6,6 @@
 use crate::cost::{Cost, SIZES};
 use crate::plot::{self, Series};
 use crate::vanishing::Vanish;
-use serde_json::Value;
 use std::path::Path;
 
 /// A tract-style rational approximation of σ and tanh: an odd polynomial
@@ -226,57 +225,54 @@ pub fn layer_norms(dir: &Path, v: &Vanish) -> Result<(), String> {
     )
 }
 
-/// `mcu_cost.svg` from `cargo xtask mcu`'s report (`target/mcu-report.json`):
-/// instructions per element of every φ on each core. `Ok(false)` when the
-/// report does not exist.
+/// A function's name short enough for a bar group's label (`sigmoid'`,
+/// `h-swish`, `leaky i8`): neighbouring labels must not touch.
+pub fn short_name(name: &str) -> String {
+    name.replace("_derivative", "'")
+        .replace("leaky_relu", "leaky")
+        .replace("hard_sigmoid", "h-sig")
+        .replace("hard_swish", "h-swish")
+        .replace("gelu_tanh", "gelu_t")
+        .replace("softplus", "softpl")
+        .replace("_int8", " i8")
+}
+
+/// `mcu_cost.svg` from `cargo xtask mcu`'s report (read with
+/// [`mcu::read`](crate::mcu::read)): instructions per element of every φ,
+/// and of the int8 σ, tanh, ReLU and leaky ReLU, on each core.
 ///
 /// # Errors
 ///
-/// A message when the report is unreadable or the figure cannot be written.
-pub fn mcu_cost(dir: &Path, report: &Path) -> Result<bool, String> {
-    let Ok(text) = std::fs::read_to_string(report) else {
-        return Ok(false);
-    };
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("cannot read {}: {e}", report.display()))?;
-    let programs = doc["programs"]
-        .as_object()
-        .ok_or_else(|| format!("{}: no \"programs\"", report.display()))?;
+/// A message when the figure cannot be written.
+pub fn mcu_cost(dir: &Path, cores: &[crate::mcu::CoreCosts]) -> Result<(), String> {
     let groups: Vec<String> = neurokern::activation::Act::ALL
         .iter()
         .map(|a| a.name().to_string())
+        .chain(
+            crate::mcu::INT8_FUNCTIONS
+                .iter()
+                .map(|f| format!("{f}_int8")),
+        )
         .collect();
-    let mut members = Vec::new();
-    let mut values = Vec::new();
-    for p in programs.values() {
-        let (Some(core), Some(costs)) = (p["core"].as_str(), p["instructions"].as_object()) else {
-            continue;
-        };
-        let row: Vec<f64> = groups
-            .iter()
-            .map(|g| {
-                costs
-                    .get(g)
-                    .and_then(|c| c["value"].as_f64())
-                    .unwrap_or(f64::NAN)
-            })
-            .collect();
-        // only the programs that measured the kernels, one per core
-        if row.iter().all(|v| v.is_nan()) || members.iter().any(|m| m == core) {
-            continue;
-        }
-        members.push(core.to_string());
-        values.push(row);
-    }
+    let labels: Vec<String> = groups.iter().map(|g| short_name(g)).collect();
+    let members: Vec<String> = cores.iter().map(|c| c.core.clone()).collect();
+    let values: Vec<Vec<f64>> = cores
+        .iter()
+        .map(|c| {
+            groups
+                .iter()
+                .map(|g| c.costs.get(g).copied().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
     plot::bars(
         &dir.join("mcu_cost.svg"),
         "instructions per element on microcontroller cores (cargo xtask mcu, QEMU; log scale)",
         "instructions / element",
-        &groups,
+        &labels,
         &members,
         &values,
-    )?;
-    Ok(true)
+    )
 }
 
 #[cfg(test)]
@@ -310,26 +306,22 @@ mod tests {
     }
 
     #[test]
-    fn the_mcu_figure_reads_the_report_or_says_it_is_absent() {
+    fn the_mcu_figure_has_one_series_per_core() {
         let dir = std::env::temp_dir().join(format!("neurokern-mcu-fig-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        assert_eq!(mcu_cost(&dir, &dir.join("absent.json")), Ok(false));
-        let report = dir.join("r.json");
-        std::fs::write(
-            &report,
-            r#"{"programs": {"a/cost": {"core": "Cortex-M4F",
-                "instructions": {"relu": {"value": 4.6}, "sigmoid": {"value": 34.1}}},
-                "a/train": {"core": "Cortex-M4F", "instructions": {"train_step": {"value": 1.0}}},
-                "b/cost": {"core": "Cortex-M0", "instructions": {"relu": {"value": 6.1}}}}}"#,
-        )
-        .unwrap();
-        assert_eq!(mcu_cost(&dir, &report), Ok(true));
+        let core = |name: &str, costs: &[(&str, f64)]| crate::mcu::CoreCosts {
+            core: name.into(),
+            costs: costs.iter().map(|&(k, v)| (k.into(), v)).collect(),
+        };
+        let cores = [
+            core("Cortex-M4F", &[("relu", 4.6), ("sigmoid", 34.1)]),
+            core("Cortex-M0", &[("relu", 6.1), ("sigmoid_int8", 7.0)]),
+        ];
+        mcu_cost(&dir, &cores).unwrap();
         let svg = std::fs::read_to_string(dir.join("mcu_cost.svg")).unwrap();
-        // one bar series per core that measured kernels: the train program adds none
         let legend = |core: &str| svg.lines().filter(|l| l.trim() == core).count();
         assert_eq!((legend("Cortex-M4F"), legend("Cortex-M0")), (1, 1), "{svg}");
-        std::fs::write(&report, "not json").unwrap();
-        assert!(mcu_cost(&dir, &report).unwrap_err().contains("r.json"));
+        assert!(svg.contains("sigmoid i8"), "{svg}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod cost;
 pub mod figures;
+pub mod mcu;
 pub mod plot;
 pub mod progress;
 pub mod report;
@@ -203,11 +204,8 @@ pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), Str
                 .iter()
                 .map(|s| s.name.to_string())
                 .collect();
-            let short: Vec<String> = groups
-                .iter()
-                .map(|g| g.replace("_derivative", "'").replace("leaky_relu", "leaky"))
-                .collect();
-            let members: Vec<String> = ["simd", "scalar", "libm", "std"]
+            let short: Vec<String> = groups.iter().map(|g| figures::short_name(g)).collect();
+            let members: Vec<String> = ["simd", "scalar", "libm", "std", "int8"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
@@ -234,17 +232,26 @@ pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), Str
                 &values,
             )?;
         }
-        if let Some(dir) = &o.plots {
-            figures::cost_by_buffer(dir, &c)?;
-            // the Cortex-M counts, when `cargo xtask mcu` has run here
-            let report = Path::new("target/mcu-report.json");
-            if figures::mcu_cost(dir, report)? {
-                text += &format!("\nmcu_cost.svg drawn from {}\n", report.display());
-            } else {
+        // the microcontroller counts, when `cargo xtask mcu` has run here
+        let report = Path::new("target/mcu-report.json");
+        let cores = mcu::read(report)?;
+        match &cores {
+            Some(cores) => {
+                text += &format!("\nFrom {}:\n", report.display());
+                text += &mcu::table(cores);
+            }
+            None => {
                 text += &format!(
-                    "\nno {} (run `cargo xtask mcu`): mcu_cost.svg not drawn\n",
+                    "\nno {} (run `cargo xtask mcu`): no instructions per element on the cores\n",
                     report.display()
                 );
+            }
+        }
+        if let Some(dir) = &o.plots {
+            figures::cost_by_buffer(dir, &c)?;
+            if let Some(cores) = &cores {
+                figures::mcu_cost(dir, cores)?;
+                text += "mcu_cost.svg drawn from it\n";
             }
         }
         say(&text)?;

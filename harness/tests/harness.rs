@@ -126,8 +126,9 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
             .map(|s| s.variants.len())
             .sum();
         // the article's 8 functions in 4 implementations, the 14 after ReLU,
-        // ReLU6 and its derivative in 2 (SIMD, scalar)
-        assert_eq!(per_buffer, 8 * 4 + 25 + 7 * 2 + 2 * 2);
+        // ReLU6 and its derivative in 2 (SIMD, scalar); int8 for σ, tanh,
+        // ReLU and leaky ReLU
+        assert_eq!(per_buffer, 8 * 4 + 25 + 7 * 2 + 2 * 2 + 4);
         assert_eq!(
             cells.len(),
             per_buffer * 3,

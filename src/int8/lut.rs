@@ -41,6 +41,32 @@ impl LutKind {
         }
     }
 
+    /// The interval `(lo, hi)` of inputs outside which the table's output
+    /// is constant: below `lo` the output is −128 and above `hi` it is 127
+    /// (the values where `f(x) / s_out + zero_point` rounds to the end of
+    /// int8, computed in f64 from the inverse function). An input range
+    /// wider than this spends int8 steps on inputs that all give the same
+    /// output; [`quantize_network`](super::quantize_network) clips to it.
+    ///
+    /// ```
+    /// use neurokern::int8::LutKind;
+    /// let (lo, hi) = LutKind::Tanh.saturation();
+    /// // tanh rounds to 127/128 from atanh(126.5/128) and to −1 below atanh(−127.5/128)
+    /// assert!((hi - 2.5669).abs() < 1e-3 && (lo + 3.1182).abs() < 1e-3);
+    /// ```
+    pub fn saturation(self) -> (f32, f32) {
+        // the output value where rounding reaches −128 (from above) and 127
+        let out = self.output();
+        let s = out.scale as f64;
+        let y_lo = (-127.5 - out.zero_point as f64) * s;
+        let y_hi = (126.5 - out.zero_point as f64) * s;
+        let inverse = |y: f64| match self {
+            LutKind::Logistic => libm::log(y / (1.0 - y)),
+            LutKind::Tanh => libm::atanh(y),
+        };
+        (inverse(y_lo) as f32, inverse(y_hi) as f32)
+    }
+
     /// The table for inputs quantized as `input`, indexed by `q as u8`
     /// (entry 0 is input 0, entry 255 is input −1, as TFLite orders it).
     ///
@@ -84,5 +110,40 @@ impl Lut<'_> {
         for (y, &x) in y.iter_mut().zip(x) {
             *y = self.table[x as u8 as usize];
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Outside [`LutKind::saturation`] every entry is the end of int8, and
+    /// a step (1/16) inside it none is: the interval is not looser than it
+    /// must be.
+    #[test]
+    fn saturation_bounds_the_inputs_whose_output_moves() {
+        for kind in [LutKind::Logistic, LutKind::Tanh] {
+            let (lo, hi) = kind.saturation();
+            assert!(lo < 0.0 && hi > 0.0, "{kind:?}");
+            let input = Quant::new(1.0 / 16.0, 0);
+            let t = kind.table(input);
+            for q in -128i32..=127 {
+                let x = input.dequantize(q as i8);
+                let y = t[q as i8 as u8 as usize];
+                if x > hi {
+                    assert_eq!(y, 127, "{kind:?} {x}");
+                } else if x < lo {
+                    assert_eq!(y, -128, "{kind:?} {x}");
+                } else if x < hi - 1.0 / 16.0 && x > lo + 1.0 / 16.0 {
+                    assert!(y > -128 && y < 127, "{kind:?} {x} → {y}");
+                }
+            }
+        }
+        // σ: 254.5/256 at ln(254.5/1.5), 0.5/256 at ln(0.5/255.5)
+        let (lo, hi) = LutKind::Logistic.saturation();
+        assert!(
+            (hi - 5.1338).abs() < 1e-3 && (lo + 6.2363).abs() < 1e-3,
+            "{lo} {hi}"
+        );
     }
 }

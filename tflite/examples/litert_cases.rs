@@ -59,8 +59,8 @@ fn main() {
     let calib: Vec<[f32; 8]> = (0..512)
         .map(|_| core::array::from_fn(|_| 3.0 * signed(&mut rng)))
         .collect();
-    let per_tensor = quantize_network(&net, &calib, PtqOptions { per_channel: false }).unwrap();
-    let per_channel = quantize_network(&net, &calib, PtqOptions { per_channel: true }).unwrap();
+    let per_tensor = quantize_network(&net, &calib, PtqOptions::TFLITE.per_channel(false)).unwrap();
+    let per_channel = quantize_network(&net, &calib, PtqOptions::default()).unwrap();
     let ints: Vec<Vec<f32>> = (0..512)
         .map(|_| {
             (0..8)

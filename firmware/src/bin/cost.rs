@@ -1,6 +1,8 @@
 //! Instructions per element of every activation and derivative (the
-//! microcontroller's "exponentials versus ReLU"), per inference of the sine
-//! network and per training step, counted with SysTick under QEMU's
+//! microcontroller's "exponentials versus ReLU"), of the int8 σ, tanh, ReLU
+//! and leaky ReLU (`neurokern::int8`: what a TFLite int8 model runs), per
+//! inference of the sine network and per training step, counted with
+//! SysTick under QEMU's
 //! `-icount shift=0` (one tick = 40 instructions on the MPS2 AN386, 62.5 on
 //! the micro:bit), calibrated first with a delay loop of known length.
 #![no_std]
@@ -10,6 +12,7 @@ use core::hint::black_box;
 use cortex_m_rt::entry;
 use neurokern::activation::{self as a, Act, Activation};
 use neurokern::fingerprint::{sine_input, Sine};
+use neurokern::int8::{Fused, LeakyRelu, Lut, LutKind, Quant};
 use neurokern::nn::{loss::Loss, optim::Sgd, Network, Trainer};
 use neurokern_firmware::{exit, peak_stack, println, Ticks, SINE_BLOB, SINE_NET};
 
@@ -62,6 +65,40 @@ fn main() -> ! {
     for (name, f) in cases {
         f(&x, &mut y);
         let t = ticks.measure(|| f(black_box(&x), black_box(&mut y)));
+        println!("cost {} ticks {} elements {}", name, t, N);
+    }
+    // int8, on the same inputs quantized in steps of 1/16 (the harness's
+    // `INT8_INPUT`): σ and tanh are a table, ReLU the clamp TFLite fuses into
+    // the layer before it, leaky ReLU two fixed-point multipliers
+    let q = Quant::new(0.0625, 0);
+    let mut xq = [0i8; N];
+    q.quantize_slice(&x, &mut xq);
+    let mut yq = [0i8; N];
+    let (sig, tanh) = (LutKind::Logistic.table(q), LutKind::Tanh.table(q));
+    let lut = |kind, table| Lut {
+        kind,
+        width: N,
+        input: q,
+        table,
+    };
+    let (sig, tanh) = (lut(LutKind::Logistic, &sig), lut(LutKind::Tanh, &tanh));
+    let leaky = LeakyRelu::new(N, 0.01, q, q);
+    // (the clamp's upper end is 127: only the zero point bounds it)
+    let (lo, _) = Fused::Relu.range(q);
+    let relu = |x: &[i8], y: &mut [i8]| {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = x.max(lo);
+        }
+    };
+    let int8: [(&str, &dyn Fn(&[i8], &mut [i8])); 4] = [
+        ("sigmoid_int8", &|x, y| sig.run(x, y)),
+        ("tanh_int8", &|x, y| tanh.run(x, y)),
+        ("relu_int8", &relu),
+        ("leaky_relu_int8", &|x, y| leaky.run(x, y)),
+    ];
+    for (name, f) in int8 {
+        f(&xq, &mut yq);
+        let t = ticks.measure(|| f(black_box(&xq), black_box(&mut yq)));
         println!("cost {} ticks {} elements {}", name, t, N);
     }
     let net = Network::<Sine>::from_bytes(SINE_BLOB).unwrap();
