@@ -67,8 +67,8 @@ fn int8(name: &str) -> Option<I8Fn> {
         "tanh" => table(LutKind::Tanh),
         "relu" => {
             // what ReLU costs in a TFLite int8 model: the clamp fused into
-            // the fully connected layer before it
-            // the clamp's upper end is 127: only the zero point bounds it
+            // the fully connected layer before it (its upper end is 127, so
+            // only the zero point bounds it)
             let (lo, _) = Fused::Relu.range(q);
             Box::new(move |x: &[i8], y: &mut [i8]| {
                 for (y, &x) in y.iter_mut().zip(x) {
