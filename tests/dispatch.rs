@@ -160,6 +160,39 @@ fn networks_train_to_the_same_bits_on_every_body() {
     dispatch::force(None).unwrap();
 }
 
+/// The int8 table lookup (`int8::Lut`, which has SIMD bodies of its own on
+/// x86-64: AVX-512 VBMI and AVX2) gives `table[x as u8]` on every body, for
+/// every index and every length 0..=300 (each body's blocks and tails).
+#[test]
+fn int8_tables_are_looked_up_alike_on_every_body() {
+    use neurokern::int8::{Lut, LutKind, Quant};
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // every entry different from its neighbours and from its index
+    let table: [i8; 256] = core::array::from_fn(|i| (i * 37 + 11) as u8 as i8);
+    let lut = Lut {
+        kind: LutKind::Logistic,
+        width: 0,
+        input: Quant::new(0.1, 0),
+        table: &table,
+    };
+    // every index, in an order that is not the table's
+    let x: Vec<i8> = (0..300 + 256).map(|i| (i * 101 + 7) as u8 as i8).collect();
+    for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
+        dispatch::force(Some(isa)).unwrap();
+        for n in 0..=300 {
+            for start in [0, 1] {
+                let x = &x[start..start + n];
+                let mut y = vec![0i8; n];
+                lut.run(x, &mut y);
+                for (k, (&xk, &yk)) in x.iter().zip(&y).enumerate() {
+                    assert_eq!(yk, table[xk as u8 as usize], "{isa} n {n} element {k}");
+                }
+            }
+        }
+    }
+    dispatch::force(None).unwrap();
+}
+
 #[test]
 #[should_panic(expected = "element 3")]
 fn the_comparison_fails_on_one_changed_bit() {

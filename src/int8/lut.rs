@@ -104,12 +104,13 @@ pub struct Lut<'a> {
 }
 
 impl Lut<'_> {
-    /// Runs the table over `x` into `y`.
+    /// Runs the table over `x` into `y` (`min(x.len(), y.len())`
+    /// elements). On x86-64 hosts the lookup runs on the SIMD body
+    /// [`dispatch`](crate::dispatch) selected (AVX-512 VBMI byte permutes,
+    /// or AVX2 `vpshufb`); every body gives the same bytes.
     #[inline]
     pub fn run(&self, x: &[i8], y: &mut [i8]) {
-        for (y, &x) in y.iter_mut().zip(x) {
-            *y = self.table[x as u8 as usize];
-        }
+        crate::dispatch::lut_i8(self.table, x, y)
     }
 }
 
