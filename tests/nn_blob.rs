@@ -27,6 +27,28 @@ fn blob() -> [u8; BYTES] {
     b
 }
 
+/// `parse_with_capacity::<K>` gives `parse`'s verdict for every blob that
+/// fits in `K` layers, and `Capacity` only for a blob `parse` accepts that
+/// is deeper (issue 25: it once reported `Capacity` for corrupt blobs).
+fn capacity_agrees_with_parse(b: &[u8]) {
+    fn with<const K: usize>(b: &[u8], full: Result<usize, BlobError>) {
+        let got = BlobModel::<K>::parse_with_capacity(b).map(|m| m.layers().len());
+        let want = match full {
+            Ok(n) if n > K => Err(BlobError::Capacity {
+                found: n,
+                capacity: K,
+            }),
+            other => other,
+        };
+        assert_eq!(got, want, "capacity {K}");
+    }
+    let full = BlobModel::parse(b).map(|m| m.layers().len());
+    with::<0>(b, full);
+    with::<1>(b, full);
+    with::<2>(b, full);
+    with::<3>(b, full);
+}
+
 /// Rewrites the trailing CRC so that only the intended defect remains.
 fn reseal(b: &mut [u8]) {
     let n = b.len() - 4;
@@ -330,6 +352,7 @@ fn mutated_blobs_never_panic_and_accepted_ones_round_trip() {
             reseal(&mut b);
         }
         let parsed = BlobModel::parse(&b);
+        capacity_agrees_with_parse(&b);
         if let Ok(n) = Network::<Net>::from_bytes(&b) {
             assert!(
                 parsed.is_ok(),

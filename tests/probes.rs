@@ -215,3 +215,104 @@ fn fingerprint_training_with_a_zero_report_interval() {
     neurokern::fingerprint::train_sine(3, 0, |s, _| reported.push(s));
     assert_eq!(reported, [2, 2]);
 }
+
+// ---- issue 25: probed from outside -------------------------------------
+
+/// Issue 25, point 1: `parse_with_capacity` reported `Capacity` as soon as
+/// it reached record `MAX`, before the later records, the length, the CRC
+/// and the parameters were checked, so a corrupt deep blob was reported as
+/// too deep. Now the whole blob is checked first and `Capacity` means "valid,
+/// but deeper than `MAX`".
+#[test]
+fn capacity_is_reported_only_for_an_otherwise_valid_blob() {
+    type N = mlp![Dense<1, 1>, Dense<1, 1>, Dense<1, 1>, Dense<1, 1>];
+    let net = Network::<N>::new(mlp![
+        Dense::new(Act::Relu),
+        Dense::new(Act::Relu),
+        Dense::new(Act::Relu),
+        Dense::new(Act::Relu)
+    ]);
+    let mut good = [0u8; Network::<N>::BLOB_BYTES];
+    net.to_bytes(&mut good).unwrap();
+    let n = good.len();
+    assert_eq!(
+        BlobModel::<3>::parse_with_capacity(&good).unwrap_err(),
+        BlobError::Capacity {
+            found: 4,
+            capacity: 3
+        }
+    );
+    assert_eq!(
+        BlobModel::<4>::parse_with_capacity(&good)
+            .unwrap()
+            .layers()
+            .len(),
+        4
+    );
+
+    let mut crc = good;
+    crc[n - 1] ^= 1; // the issue's reproduction: a broken CRC
+    let mut shape = good; // the last record's fan-out, past the capacity
+    shape[8 + 16 * 3 + 4..8 + 16 * 3 + 8].copy_from_slice(&0u32.to_le_bytes());
+    let mut kind = good; // the last record's layer kind
+    kind[8 + 16 * 3 + 9] = 0x7f;
+    let mut param = good; // the last parameter: NaN, CRC resealed
+    param[n - 8..n - 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    let c = crc32(&param[..n - 4]);
+    param[n - 4..].copy_from_slice(&c.to_le_bytes());
+    for (what, b) in [
+        ("crc", &crc[..]),
+        ("truncated", &good[..n - 1]),
+        ("shape", &shape[..]),
+        ("kind", &kind[..]),
+        ("param", &param[..]),
+    ] {
+        let full = BlobModel::parse(b).unwrap_err();
+        assert!(!matches!(full, BlobError::Capacity { .. }), "{what}");
+        for got in [
+            BlobModel::<0>::parse_with_capacity(b).map(|_| ()),
+            BlobModel::<1>::parse_with_capacity(b).map(|_| ()),
+            BlobModel::<3>::parse_with_capacity(b).map(|_| ()),
+        ] {
+            assert_eq!(got, Err(full), "{what}");
+        }
+    }
+}
+
+/// Issue 25, point 2: what the docs say of slopes, pinned. A negative α is a
+/// valid leaky ReLU: it writes, loads and trains (the gradient is checked in
+/// `leaky_relu_with_a_negative_slope_gets_the_right_gradient`); a NaN or
+/// infinite α is refused by `to_bytes`, by both blob readers and by the
+/// trainer (the C loader: `ffi/tests/abi.rs`).
+#[test]
+fn slopes_do_what_the_docs_say() {
+    let mut b = vec![0u8; Network::<One>::BLOB_BYTES];
+    let neg = one(Act::LeakyRelu(-0.5), 1.0, 0.0);
+    assert_eq!(neg.to_bytes(&mut b), Ok(b.len()));
+    assert_eq!(Network::<One>::from_bytes(&b).unwrap(), neg);
+    assert!(BlobModel::parse(&b).is_ok());
+    let mut net = neg;
+    let mut t = Trainer::<One, Sgd>::new(Sgd { lr: 0.1 }, Loss::Mse);
+    t.step(&mut net, &[[-1.0]], &[[0.0]]).unwrap();
+    assert_ne!(net.params, neg.params, "a negative slope trains");
+
+    for alpha in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        for act in [Act::LeakyRelu(alpha), Act::Elu(alpha)] {
+            let bad = one(act, 1.0, 0.0);
+            let want = BlobError::BadSlope {
+                layer: 0,
+                bits: alpha.to_bits(),
+            };
+            assert_eq!(bad.to_bytes(&mut b), Err(want), "{act:?}");
+            let stored = blob_with(act, alpha);
+            assert_eq!(BlobModel::parse(&stored).unwrap_err(), want);
+            assert_eq!(Network::<One>::from_bytes(&stored).unwrap_err(), want);
+            let mut t = Trainer::<One, Sgd>::new(Sgd { lr: 0.1 }, Loss::Mse);
+            let mut net = bad;
+            assert!(matches!(
+                t.step(&mut net, &[[-1.0]], &[[0.0]]),
+                Err(TrainError::UntrainableActivation { layer: 0, .. })
+            ));
+        }
+    }
+}

@@ -226,6 +226,8 @@ fn model_predicts_and_refuses_bad_storage_lengths_and_blobs() {
         (Act::Elu(f32::NAN), None),
         (Act::LeakyRelu(f32::NAN), None),
         (Act::LeakyRelu(f32::NEG_INFINITY), None),
+        (Act::LeakyRelu(f32::INFINITY), None),
+        (Act::Elu(f32::INFINITY), None),
         (Act::Relu, Some(0.25f32)),
     ] {
         let mut b = blob(act);
@@ -248,4 +250,24 @@ fn model_predicts_and_refuses_bad_storage_lengths_and_blobs() {
         };
         assert_eq!(s, NK_ERR_MODEL);
     }
+    // a negative slope is a valid leaky ReLU (issue 25: the docs once said
+    // it was refused)
+    let b = blob(Act::LeakyRelu(-0.5));
+    // SAFETY: as for the valid blob.
+    assert_eq!(
+        unsafe { nk_model_from_bytes(m, b.as_ptr(), b.len()) },
+        NK_OK
+    );
+    // SAFETY: buffers of the model's lengths, distinct.
+    let s = unsafe {
+        nk_model_predict(
+            m,
+            x.as_ptr(),
+            y.as_mut_ptr(),
+            scratch.as_mut_ptr(),
+            scratch_len,
+        )
+    };
+    assert_eq!(s, NK_OK);
+    assert_eq!(y[0], -0.5 * (1.5 - 2.0 + 0.25));
 }

@@ -2,14 +2,16 @@
 //! `predict`), `Network::from_bytes` for two network types (then a write
 //! that must give back the same bytes), and the C ABI's
 //! `nk_model_from_bytes` (then `nk_model_predict`). None may panic; the
-//! typed and untyped readers must agree on what they accept.
+//! typed and untyped readers must agree on what they accept, and
+//! `BlobModel::parse_with_capacity` must give `parse`'s verdict for every
+//! blob that fits its capacity (`Capacity` only for a valid, deeper one).
 //!
 //! `cargo install cargo-fuzz && cargo +nightly fuzz run blob`
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use neurokern::mlp;
-use neurokern::nn::io::BlobModel;
+use neurokern::nn::io::{BlobError, BlobModel};
 use neurokern::nn::{Dense, Network};
 use neurokern_ffi::*;
 
@@ -25,8 +27,24 @@ fn typed<L: neurokern::nn::Layer>(data: &[u8], untyped_ok: bool) {
     }
 }
 
+fn capacity<const K: usize>(data: &[u8], full: Result<usize, BlobError>) {
+    let got = BlobModel::<K>::parse_with_capacity(data).map(|m| m.layers().len());
+    let want = match full {
+        Ok(n) if n > K => Err(BlobError::Capacity {
+            found: n,
+            capacity: K,
+        }),
+        other => other,
+    };
+    assert_eq!(got, want, "parse_with_capacity::<{K}> disagrees with parse");
+}
+
 fuzz_target!(|data: &[u8]| {
     let parsed = BlobModel::parse(data);
+    let depth = parsed.as_ref().map(|m| m.layers().len()).map_err(|e| *e);
+    capacity::<1>(data, depth);
+    capacity::<2>(data, depth);
+    capacity::<4>(data, depth);
     if let Ok(m) = &parsed {
         if m.scratch_len() <= 1 << 16 {
             let x = vec![0.25f32; m.input_len()];

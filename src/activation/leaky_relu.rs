@@ -23,7 +23,11 @@ use crate::lanes::Lane;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LeakyRelu {
-    /// Slope for x < 0 (conventionally small and positive, e.g. 0.01).
+    /// Slope for x < 0: conventionally small and positive (0.01), but any
+    /// finite value works, negative included — networks with a negative α
+    /// train (back-propagation then takes φ' from the pre-activation) and
+    /// load from blobs; a NaN or infinite α is refused by training, by
+    /// `to_bytes` and by every blob reader.
     pub alpha: f32,
 }
 
@@ -31,7 +35,8 @@ impl LeakyRelu {
     /// The usual default slope, 0.01 (Maas et al., 2013).
     pub const DEFAULT_ALPHA: f32 = 0.01;
 
-    /// A leaky ReLU with the given negative slope.
+    /// A leaky ReLU with slope `alpha` for x < 0 (any finite value; see
+    /// [`LeakyRelu::alpha`]).
     ///
     /// ```
     /// assert_eq!(neurokern::activation::LeakyRelu::new(0.2).alpha, 0.2);

@@ -435,8 +435,10 @@ impl<'a, const MAX: usize> BlobModel<'a, MAX> {
     ///
     /// # Errors
     ///
-    /// The first [`BlobError`] found ([`BlobError::Capacity`] for a valid
-    /// blob deeper than `MAX`); never panics.
+    /// The first [`BlobError`] found; never panics. The whole blob is
+    /// checked first, so [`BlobError::Capacity`] means a blob valid in every
+    /// other way (the verdict of [`BlobModel::parse`]) that is deeper than
+    /// `MAX`: any other fault is reported as itself.
     pub fn parse_with_capacity(bytes: &'a [u8]) -> Result<Self, BlobError> {
         let got = bytes.len();
         if got < HEADER {
@@ -515,20 +517,14 @@ impl<'a, const MAX: usize> BlobModel<'a, MAX> {
                 needed: usize::MAX,
                 got,
             })?;
-            if layers
-                .push(LayerDesc {
-                    fan_in: fi,
-                    fan_out: fo,
-                    act,
-                    offset,
-                })
-                .is_err()
-            {
-                return Err(BlobError::Capacity {
-                    found: n,
-                    capacity: MAX,
-                });
-            }
+            // a record past `MAX` is checked like the others but not kept:
+            // `Capacity` is reported only for a blob valid in every other way
+            let _ = layers.push(LayerDesc {
+                fan_in: fi,
+                fan_out: fo,
+                act,
+                offset,
+            });
             offset = end;
         }
         let expected = offset.checked_add(CRC).ok_or(BlobError::Truncated {
@@ -554,6 +550,12 @@ impl<'a, const MAX: usize> BlobModel<'a, MAX> {
             if !f32_at(bytes, header + 4 * index).is_finite() {
                 return Err(BlobError::NonFiniteParameter { index });
             }
+        }
+        if n > MAX {
+            return Err(BlobError::Capacity {
+                found: n,
+                capacity: MAX,
+            });
         }
         Ok(Self {
             bytes,
