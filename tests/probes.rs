@@ -316,3 +316,25 @@ fn slopes_do_what_the_docs_say() {
         }
     }
 }
+
+/// Issue 25, point 2, the documents: README and CHANGELOG once listed a
+/// negative slope among the refusals. Each sentence that did is named here,
+/// and the documents must say that a negative slope trains.
+#[test]
+fn the_documents_do_not_refuse_negative_slopes() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for file in ["README.md", "CHANGELOG.md", "ARCHITECTURE.md"] {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for wrong in [
+            "slope that is negative or not finite",
+            "infinite or negative leaky slope",
+            "leaky ReLU with α < 0 is refused",
+        ] {
+            assert!(!flat.contains(wrong), "{file} says: {wrong:?}");
+        }
+    }
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("a negative slope trains"), "README");
+}
