@@ -64,9 +64,10 @@
 //!
 //! # Features
 //!
-//! * `std`: `std::error::Error` for the error types and run-time CPU
-//!   detection (`runtime-dispatch`).
-//! * `runtime-dispatch`: only the CPU detection (links `std`).
+//! * `std`: `std::error::Error` for the error types. The SIMD body is
+//!   chosen at run time without it: on x86-64 every build, `no_std`
+//!   included, asks the CPU (CPUID, from `core::arch`) and runs AVX-512,
+//!   AVX2 or SSE2 ([`dispatch`]).
 //! * `safetensors`: import and export of safetensors files
 //!   ([`nn::safetensors`]); implies `std`.
 //! * `defmt`: [`defmt::Format`](https://docs.rs/defmt) for [`activation::Act`]
@@ -86,7 +87,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 
-#[cfg(any(feature = "std", feature = "runtime-dispatch"))]
+#[cfg(feature = "std")]
 extern crate std;
 
 /// The README's examples, compiled and run as doctests (the crate docs above

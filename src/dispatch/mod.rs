@@ -8,11 +8,12 @@
 //! same bits; they differ only in speed. The first kernel call picks the
 //! widest body the CPU supports:
 //!
-//! * with the `runtime-dispatch` feature (implied by `std`), by asking the
-//!   CPU (`is_x86_feature_detected!`), so a default build, a dependent crate
-//!   and the C staticlib run AVX-512 or AVX2 where the machine has it;
-//! * without it (`no_std`), from the compile-time target features
-//!   (`-C target-cpu=…` or `-C target-feature=+avx2`).
+//! * on x86-64, by asking the CPU (CPUID and XGETBV, from `core::arch`: no
+//!   `std` needed), so a default build, a `no_std` build, a dependent crate
+//!   and the C staticlib run AVX-512 or AVX2 where the machine has it,
+//!   whatever the compile-time target features;
+//! * elsewhere (and under Miri, which cannot execute CPUID), from the
+//!   compile-time target features.
 //!
 //! On targets without vector registers (Cortex-M, RISC-V microcontrollers)
 //! only the scalar body exists and nothing is chosen at run time.
@@ -34,8 +35,14 @@
 //! ```
 #![allow(unsafe_code)]
 
+mod cpu;
+mod lut;
+
+pub(crate) use lut::lut_i8;
+
 use crate::lanes::drivers as d;
-use crate::lanes::{self, Map1, Map2, V, X4};
+use crate::lanes::{self, Map1, Map2};
+use cpu::{has_avx2, has_avx512};
 
 /// A SIMD body of the kernels.
 #[non_exhaustive]
@@ -134,9 +141,6 @@ impl core::fmt::Display for Unsupported {
 
 #[cfg(feature = "std")]
 impl std::error::Error for Unsupported {}
-
-// Under Miri (which interprets the code and cannot execute `cpuid`) the
-// compile-time features decide, as in a `no_std` build.
 
 /// Whether this build has vector bodies at all.
 const VECTORS: bool = lanes::SIMD;
@@ -242,48 +246,6 @@ mod state {
     }
 }
 
-#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri)))]
-fn has_avx2() -> bool {
-    std::is_x86_feature_detected!("avx2")
-}
-
-#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri)))]
-fn has_avx512() -> bool {
-    std::is_x86_feature_detected!("avx512f")
-}
-
-/// AVX-512 VBMI (byte permutes across a whole register) and BW, which the
-/// int8 table lookup's AVX-512 body needs besides AVX-512F.
-#[cfg(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri)))]
-fn has_avx512_vbmi() -> bool {
-    std::is_x86_feature_detected!("avx512f")
-        && std::is_x86_feature_detected!("avx512bw")
-        && std::is_x86_feature_detected!("avx512vbmi")
-}
-
-#[cfg(all(
-    target_arch = "x86_64",
-    not(all(feature = "runtime-dispatch", not(miri)))
-))]
-fn has_avx512_vbmi() -> bool {
-    cfg!(all(
-        target_arch = "x86_64",
-        target_feature = "avx512f",
-        target_feature = "avx512bw",
-        target_feature = "avx512vbmi"
-    ))
-}
-
-#[cfg(not(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri))))]
-fn has_avx2() -> bool {
-    cfg!(all(target_arch = "x86_64", target_feature = "avx2"))
-}
-
-#[cfg(not(all(target_arch = "x86_64", feature = "runtime-dispatch", not(miri))))]
-fn has_avx512() -> bool {
-    cfg!(all(target_arch = "x86_64", target_feature = "avx512f"))
-}
-
 /// The AVX2 and AVX-512 bodies: safe `#[target_feature]` functions whose
 /// bodies are the generic loops, inlined and vectorised for that feature
 /// set. Calling one is `unsafe` only because the CPU must have the feature;
@@ -294,28 +256,27 @@ mod x86 {
     use super::*;
 
     macro_rules! x86_body {
-        ($feat:literal, $n:literal, $m1:ident, $m1i:ident, $m2:ident, $m2i:ident) => {
+        ($feat:literal, $m1:ident, $m1i:ident, $m2:ident, $m2i:ident) => {
             #[target_feature(enable = $feat)]
             pub(super) fn $m1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
-                d::run1::<X4<V<$n>>, F>(f, x, y)
+                d::vec1(f, x, y)
             }
             #[target_feature(enable = $feat)]
             pub(super) fn $m1i<F: Map1>(f: &F, xy: &mut [f32]) {
-                d::run1_in_place::<X4<V<$n>>, F>(f, xy)
+                d::vec1_in_place(f, xy)
             }
             #[target_feature(enable = $feat)]
             pub(super) fn $m2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
-                d::run2::<X4<V<$n>>, F>(f, a, b, out)
+                d::vec2(f, a, b, out)
             }
             #[target_feature(enable = $feat)]
             pub(super) fn $m2i<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
-                d::run2_in_place::<X4<V<$n>>, F>(f, a, b)
+                d::vec2_in_place(f, a, b)
             }
         };
     }
     x86_body!(
         "avx2",
-        8,
         map1_avx2,
         map1_in_place_avx2,
         map2_avx2,
@@ -323,126 +284,18 @@ mod x86 {
     );
     x86_body!(
         "avx512f",
-        16,
         map1_avx512,
         map1_in_place_avx512,
         map2_avx512,
         map2_in_place_avx512
     );
-
-    use core::arch::x86_64::{
-        __m256i, _mm256_and_si256, _mm256_broadcastsi128_si256, _mm256_cmpeq_epi8,
-        _mm256_loadu_si256, _mm256_or_si256, _mm256_set1_epi8, _mm256_setzero_si256,
-        _mm256_shuffle_epi8, _mm256_srli_epi16, _mm256_storeu_si256, _mm512_loadu_si512,
-        _mm512_mask_blend_epi8, _mm512_movepi8_mask, _mm512_permutex2var_epi8, _mm512_storeu_si512,
-        _mm_loadu_si128,
-    };
-
-    /// The int8 table lookup, 64 bytes at a time: `vpermi2b` looks up the
-    /// 7 low bits of each index in two 128-entry halves of the table (two
-    /// registers each), and the index's top bit picks the half.
-    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    pub(super) fn lut_i8_vbmi(table: &[i8; 256], x: &[i8], y: &mut [i8]) {
-        let n = x.len().min(y.len());
-        let p = table.as_ptr();
-        // SAFETY: four 64-byte loads at offsets 0, 64, 128 and 192 of a
-        // 256-byte array (unaligned loads).
-        let (t0, t1, t2, t3) = unsafe {
-            (
-                _mm512_loadu_si512(p.cast()),
-                _mm512_loadu_si512(p.add(64).cast()),
-                _mm512_loadu_si512(p.add(128).cast()),
-                _mm512_loadu_si512(p.add(192).cast()),
-            )
-        };
-        let mut i = 0;
-        while i + 64 <= n {
-            // SAFETY: bytes i..i + 64 are within `x` (i + 64 <= n <= x.len()).
-            let idx = unsafe { _mm512_loadu_si512(x.as_ptr().add(i).cast()) };
-            let low = _mm512_permutex2var_epi8(t0, idx, t1);
-            let high = _mm512_permutex2var_epi8(t2, idx, t3);
-            let r = _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), low, high);
-            // SAFETY: bytes i..i + 64 are within `y` (i + 64 <= n <= y.len()).
-            unsafe { _mm512_storeu_si512(y.as_mut_ptr().add(i).cast(), r) };
-            i += 64;
-        }
-        super::lut_i8_scalar(table, &x[i..n], &mut y[i..n]);
-    }
-
-    /// The int8 table lookup, 32 bytes at a time with AVX2's 16-entry
-    /// `vpshufb`: the table as 16 rows of 16 bytes, each row looked up with
-    /// the index's low 4 bits and kept where its high 4 bits name that row.
-    #[target_feature(enable = "avx2")]
-    pub(super) fn lut_i8_avx2(table: &[i8; 256], x: &[i8], y: &mut [i8]) {
-        let n = x.len().min(y.len());
-        let mut rows = [_mm256_setzero_si256(); 16];
-        let mut k = 0;
-        while k < 16 {
-            // SAFETY: 16 bytes at offset 16k <= 240 of a 256-byte array.
-            let row = unsafe { _mm_loadu_si128(table.as_ptr().add(16 * k).cast()) };
-            rows[k] = _mm256_broadcastsi128_si256(row);
-            k += 1;
-        }
-        let nibble = _mm256_set1_epi8(0x0f);
-        let mut i = 0;
-        while i + 32 <= n {
-            // SAFETY: bytes i..i + 32 are within `x` (i + 32 <= n <= x.len()).
-            let idx: __m256i = unsafe { _mm256_loadu_si256(x.as_ptr().add(i).cast()) };
-            let low = _mm256_and_si256(idx, nibble);
-            let high = _mm256_and_si256(_mm256_srli_epi16::<4>(idx), nibble);
-            let mut r = _mm256_setzero_si256();
-            let mut k = 0;
-            while k < 16 {
-                let hit = _mm256_cmpeq_epi8(high, _mm256_set1_epi8(k as i8));
-                let v = _mm256_shuffle_epi8(rows[k], low);
-                r = _mm256_or_si256(r, _mm256_and_si256(hit, v));
-                k += 1;
-            }
-            // SAFETY: bytes i..i + 32 are within `y` (i + 32 <= n <= y.len()).
-            unsafe { _mm256_storeu_si256(y.as_mut_ptr().add(i).cast(), r) };
-            i += 32;
-        }
-        super::lut_i8_scalar(table, &x[i..n], &mut y[i..n]);
-    }
 }
 
-/// `y[k] = table[x[k] as u8]` one byte at a time.
-#[inline]
-fn lut_i8_scalar(table: &[i8; 256], x: &[i8], y: &mut [i8]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = table[x as u8 as usize];
-    }
-}
-
-/// The int8 table lookup of [`int8::Lut`](crate::int8::Lut):
-/// `y[k] = table[x[k] as u8]` over `min(x.len(), y.len())` elements. A
-/// lookup is a lookup, so every body returns the same bytes: on x86-64 the
-/// AVX-512 body uses VBMI's byte permutes where the CPU has them (64
-/// elements in a few instructions), the AVX2 body (and an AVX-512 CPU
-/// without VBMI) 16 `vpshufb`s per 32 elements; elsewhere one load per
-/// element.
-#[inline]
-pub(crate) fn lut_i8(table: &[i8; 256], x: &[i8], y: &mut [i8]) {
-    // (not under Miri, which does not implement these intrinsics)
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    if VECTORS {
-        match selected() {
-            // SAFETY: the CPU has AVX-512F, BW and VBMI (checked just now).
-            Isa::Avx512 if has_avx512_vbmi() => return unsafe { x86::lut_i8_vbmi(table, x, y) },
-            // SAFETY: the CPU has AVX2 (checked just now).
-            Isa::Avx512 | Isa::Avx2 if has_avx2() => {
-                return unsafe { x86::lut_i8_avx2(table, x, y) }
-            }
-            _ => {}
-        }
-    }
-    lut_i8_scalar(table, x, y)
-}
-
-/// One dispatcher per loop shape: scalar, the baseline 4-lane body (SSE2,
-/// NEON), and on x86-64 the AVX2 and AVX-512 bodies.
+/// One dispatcher per loop shape: on cores without vectors the scalar loop;
+/// elsewhere the one-at-a-time loop ([`Isa::Scalar`]), the baseline vector
+/// loop (SSE2, NEON) and on x86-64 the AVX2 and AVX-512 loops.
 macro_rules! dispatcher {
-    ($name:ident, $tr:ident, $scalar:ident, $run:ident, $avx2:ident, $avx512:ident,
+    ($name:ident, $tr:ident, $scalar:ident, $one:ident, $vec:ident, $avx2:ident, $avx512:ident,
      ($($arg:ident : $ty:ty),*)) => {
         #[inline(always)]
         pub(crate) fn $name<F: $tr>(f: &F, $($arg: $ty),*) {
@@ -450,7 +303,7 @@ macro_rules! dispatcher {
                 return d::$scalar(f, $($arg),*);
             }
             match selected() {
-                Isa::Scalar => d::$scalar(f, $($arg),*),
+                Isa::Scalar => d::$one(f, $($arg),*),
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: `selected()` returned `Avx512`, which it does only
                 // when `is_supported(Avx512)` holds: the CPU has AVX-512F.
@@ -458,16 +311,17 @@ macro_rules! dispatcher {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above: `Avx2` is selected only on a CPU with AVX2.
                 Isa::Avx2 => unsafe { x86::$avx2(f, $($arg),*) },
-                _ => d::$run::<X4<V<4>>, F>(f, $($arg),*),
+                _ => d::$vec(f, $($arg),*),
             }
         }
     };
 }
 
-dispatcher!(map1, Map1, map1_scalar, run1, map1_avx2, map1_avx512, (x: &[f32], y: &mut [f32]));
-dispatcher!(map1_in_place, Map1, map1_in_place_scalar, run1_in_place, map1_in_place_avx2,
-    map1_in_place_avx512, (xy: &mut [f32]));
-dispatcher!(map2, Map2, map2_scalar, run2, map2_avx2, map2_avx512,
+dispatcher!(map1, Map1, map1_scalar, one1, vec1, map1_avx2, map1_avx512,
+    (x: &[f32], y: &mut [f32]));
+dispatcher!(map1_in_place, Map1, map1_in_place_scalar, one1_in_place, vec1_in_place,
+    map1_in_place_avx2, map1_in_place_avx512, (xy: &mut [f32]));
+dispatcher!(map2, Map2, map2_scalar, one2, vec2, map2_avx2, map2_avx512,
     (a: &[f32], b: &[f32], out: &mut [f32]));
-dispatcher!(map2_in_place, Map2, map2_in_place_scalar, run2_in_place, map2_in_place_avx2,
-    map2_in_place_avx512, (a: &[f32], b: &mut [f32]));
+dispatcher!(map2_in_place, Map2, map2_in_place_scalar, one2_in_place, vec2_in_place,
+    map2_in_place_avx2, map2_in_place_avx512, (a: &[f32], b: &mut [f32]));

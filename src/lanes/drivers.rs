@@ -1,157 +1,26 @@
 //! The loops that apply a lane-generic function to slices.
 //!
-//! Two shapes, both performing the same operations per element:
+//! Every loop applies the kernel's `f32` body to one element after another,
+//! so each body performs the same operations per element, in order:
 //!
-//! * **Blocks**: the slice is cut into blocks of `B::N` elements (`B` is four
-//!   vectors side by side, see [`X4`](super::X4)), and the last, partial
-//!   block goes through a zero-padded buffer (the padding's results are
-//!   discarded). [`crate::dispatch`] compiles these loops once per vector
-//!   body, each with its own target features (SSE2, AVX2, AVX-512).
-//! * **Scalar**: one `f32` at a time, for cores without vector registers.
+//! * **Vector** (`vec*`): a plain loop, which LLVM's loop vectorizer turns
+//!   into vector code. [`crate::dispatch`] compiles it once per
+//!   target-feature set (SSE2 or NEON, AVX2, AVX-512) and picks one at run
+//!   time. The loop vectorizer keeps each lane's operations exactly (no
+//!   reassociation, no contraction into FMA without fast-math flags), so the
+//!   vector code returns the scalar code's bits.
+//! * **Scalar** (`map*_scalar`): for cores without vector registers, with
+//!   an eight-element unroll for the cheapest kernels ([`Map1::UNROLL`]).
+//! * **One at a time** (`one*`): the scalar body on a host, kept from being
+//!   vectorised (the reference the tests compare the vector bodies with).
 
-use super::{Lane, Map1, Map2};
+use super::{Map1, Map2};
 
-/// The largest block any body uses (`X4<V<16>>`, AVX-512).
-pub(crate) const MAX_BLOCK: usize = 64;
-
-/// `y = f(x)` on one block of at most `B::N` elements.
-#[inline(always)]
-fn block1<B: Lane, F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
-    if !x.is_empty() {
-        let mut buf = [0.0f32; MAX_BLOCK];
-        buf[..x.len()].copy_from_slice(x);
-        f.apply(B::load(&buf)).store(&mut buf);
-        let n = y.len();
-        y.copy_from_slice(&buf[..n]);
-    }
-}
-
-/// `xy = f(xy)` on one block.
-#[inline(always)]
-fn block1_in_place<B: Lane, F: Map1>(f: &F, xy: &mut [f32]) {
-    if !xy.is_empty() {
-        let mut buf = [0.0f32; MAX_BLOCK];
-        let n = xy.len();
-        buf[..n].copy_from_slice(xy);
-        f.apply(B::load(&buf)).store(&mut buf);
-        xy.copy_from_slice(&buf[..n]);
-    }
-}
-
-/// `out = f(a, b)` on one block.
-#[inline(always)]
-fn block2<B: Lane, F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
-    if !a.is_empty() {
-        let (mut ba, mut bb) = ([0.0f32; MAX_BLOCK], [0.0f32; MAX_BLOCK]);
-        ba[..a.len()].copy_from_slice(a);
-        bb[..b.len()].copy_from_slice(b);
-        f.apply(B::load(&ba), B::load(&bb)).store(&mut ba);
-        let n = out.len();
-        out.copy_from_slice(&ba[..n]);
-    }
-}
-
-/// `b = f(a, b)` on one block.
-#[inline(always)]
-fn block2_in_place<B: Lane, F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
-    if !a.is_empty() {
-        let (mut ba, mut bb) = ([0.0f32; MAX_BLOCK], [0.0f32; MAX_BLOCK]);
-        let n = b.len();
-        ba[..n].copy_from_slice(a);
-        bb[..n].copy_from_slice(b);
-        f.apply(B::load(&ba), B::load(&bb)).store(&mut ba);
-        b.copy_from_slice(&ba[..n]);
-    }
-}
-
-/// Keeps LLVM's loop vectorizer off a loop whose body is already vector
-/// code: without it, LLVM re-vectorised the block loops across iterations
-/// with gathers and scatters (20× slower on AVX-512). `black_box(())` is an
-/// empty barrier with no run-time cost; if a compiler ignored it, only speed
-/// would change, never a result.
+/// Keeps LLVM's loop vectorizer off a loop: an empty `black_box(())` has no
+/// run-time cost, and if a compiler ignored it only speed would change.
 #[inline(always)]
 fn barrier() {
     core::hint::black_box(());
-}
-
-/// How many leading elements of `out` to process through the padded block
-/// so that the rest starts on a 64-byte boundary. A 64-byte AVX-512 store
-/// to an address that is not 64-aligned straddles two cache lines on every
-/// iteration, and those split stores made the cheap kernels (ReLU) slower
-/// than a plain loop; the head (at most 15 elements) costs one padded block.
-#[inline(always)]
-fn head_len(out: &[f32]) -> usize {
-    out.as_ptr().align_offset(64).min(out.len())
-}
-
-/// `y[i] = f(x[i])` over the common length: a head up to the output's next
-/// 64-byte boundary, full blocks of `B`, then the padded last block.
-#[inline(always)]
-pub(crate) fn run1<B: Lane, F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
-    let n = x.len().min(y.len());
-    let head = head_len(&y[..n]);
-    let (xh, x) = x[..n].split_at(head);
-    let (yh, y) = y[..n].split_at_mut(head);
-    block1::<B, F>(f, xh, yh);
-    let mut xb = x.chunks_exact(B::N);
-    let mut yb = y.chunks_exact_mut(B::N);
-    for (xs, ys) in (&mut xb).zip(&mut yb) {
-        f.apply(B::load(xs)).store(ys);
-        barrier();
-    }
-    block1::<B, F>(f, xb.remainder(), yb.into_remainder());
-}
-
-/// `xy[i] = f(xy[i])`.
-#[inline(always)]
-pub(crate) fn run1_in_place<B: Lane, F: Map1>(f: &F, xy: &mut [f32]) {
-    let head = head_len(xy);
-    let (h, xy) = xy.split_at_mut(head);
-    block1_in_place::<B, F>(f, h);
-    let mut b = xy.chunks_exact_mut(B::N);
-    for s in &mut b {
-        let v = f.apply(B::load(s));
-        v.store(s);
-        barrier();
-    }
-    block1_in_place::<B, F>(f, b.into_remainder());
-}
-
-/// `out[i] = f(a[i], b[i])` over the common length.
-#[inline(always)]
-pub(crate) fn run2<B: Lane, F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
-    let n = a.len().min(b.len()).min(out.len());
-    let head = head_len(&out[..n]);
-    let (ah, a) = a[..n].split_at(head);
-    let (bh, b) = b[..n].split_at(head);
-    let (oh, out) = out[..n].split_at_mut(head);
-    block2::<B, F>(f, ah, bh, oh);
-    let mut ab = a.chunks_exact(B::N);
-    let mut bb = b.chunks_exact(B::N);
-    let mut ob = out.chunks_exact_mut(B::N);
-    for ((as_, bs), os) in (&mut ab).zip(&mut bb).zip(&mut ob) {
-        f.apply(B::load(as_), B::load(bs)).store(os);
-        barrier();
-    }
-    block2::<B, F>(f, ab.remainder(), bb.remainder(), ob.into_remainder());
-}
-
-/// `b[i] = f(a[i], b[i])` over the common length.
-#[inline(always)]
-pub(crate) fn run2_in_place<B: Lane, F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
-    let n = a.len().min(b.len());
-    let head = head_len(&b[..n]);
-    let (ah, a) = a[..n].split_at(head);
-    let (bh, b) = b[..n].split_at_mut(head);
-    block2_in_place::<B, F>(f, ah, bh);
-    let mut ab = a.chunks_exact(B::N);
-    let mut bb = b.chunks_exact_mut(B::N);
-    for (as_, bs) in (&mut ab).zip(&mut bb) {
-        let v = f.apply(B::load(as_), B::load(bs));
-        v.store(bs);
-        barrier();
-    }
-    block2_in_place::<B, F>(f, ab.remainder(), bb.into_remainder());
 }
 
 /// `y[i] = f(x[i])`, one `f32` at a time; eight per iteration when
@@ -235,4 +104,75 @@ pub(crate) fn map2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
 #[inline(always)]
 pub(crate) fn map2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
     crate::dispatch::map2_in_place(f, a, b)
+}
+
+/// `y[i] = f(x[i])` as a plain loop over `f32` lanes, for LLVM's loop
+/// vectorizer: the vector bodies of [`crate::dispatch`] are this loop
+/// compiled once per target-feature set (see ARCHITECTURE.md, "Run-time
+/// dispatch").
+#[inline(always)]
+pub(crate) fn vec1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi = f.apply(*xi);
+    }
+}
+
+/// `xy[i] = f(xy[i])`, for the loop vectorizer.
+#[inline(always)]
+pub(crate) fn vec1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
+    for v in xy.iter_mut() {
+        *v = f.apply(*v);
+    }
+}
+
+/// `out[i] = f(a[i], b[i])`, for the loop vectorizer.
+#[inline(always)]
+pub(crate) fn vec2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    for ((oi, ai), bi) in out.iter_mut().zip(a).zip(b) {
+        *oi = f.apply(*ai, *bi);
+    }
+}
+
+/// `b[i] = f(a[i], b[i])`, for the loop vectorizer.
+#[inline(always)]
+pub(crate) fn vec2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    for (bi, ai) in b.iter_mut().zip(a) {
+        *bi = f.apply(*ai, *bi);
+    }
+}
+
+/// `y[i] = f(x[i])`, one element per iteration, not vectorised.
+#[inline(always)]
+pub(crate) fn one1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi = f.apply(*xi);
+        barrier();
+    }
+}
+
+/// `xy[i] = f(xy[i])`, not vectorised.
+#[inline(always)]
+pub(crate) fn one1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
+    for v in xy.iter_mut() {
+        *v = f.apply(*v);
+        barrier();
+    }
+}
+
+/// `out[i] = f(a[i], b[i])`, not vectorised.
+#[inline(always)]
+pub(crate) fn one2<F: Map2>(f: &F, a: &[f32], b: &[f32], out: &mut [f32]) {
+    for ((oi, ai), bi) in out.iter_mut().zip(a).zip(b) {
+        *oi = f.apply(*ai, *bi);
+        barrier();
+    }
+}
+
+/// `b[i] = f(a[i], b[i])`, not vectorised.
+#[inline(always)]
+pub(crate) fn one2_in_place<F: Map2>(f: &F, a: &[f32], b: &mut [f32]) {
+    for (bi, ai) in b.iter_mut().zip(a) {
+        *bi = f.apply(*ai, *bi);
+        barrier();
+    }
 }

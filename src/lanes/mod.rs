@@ -3,10 +3,10 @@
 //! Every kernel in this crate is written once, generic over [`Lane`]. The
 //! trait exposes only IEEE-754 basic operations (`+ − × ÷`, ordered compares,
 //! select, and integer operations on the bit pattern), so every body — the
-//! 4-, 8- and 16-lane vectors ([`V`], chosen at run time by
-//! [`crate::dispatch`]), the scalar `f32` path of a Cortex-M, and
-//! `wide::f32x8` (used by the dense layer) — executes the same rounding
-//! sequence and returns the same bits. Fused multiply-add, approximate
+//! `f32` loops that LLVM vectorises 4, 8 or 16 wide (one copy per
+//! target-feature set, chosen at run time by [`crate::dispatch`]), the
+//! scalar `f32` path of a Cortex-M, and `wide::f32x8` (used by the dense
+//! layer) — executes the same rounding sequence and returns the same bits. Fused multiply-add, approximate
 //! reciprocals and `wide`'s own transcendental helpers are deliberately
 //! absent.
 //!
@@ -19,10 +19,8 @@ use wide::{f32x8, u32x8};
 
 pub(crate) mod drivers;
 mod soft;
-mod vector;
 
 pub(crate) use drivers::{map1, map1_in_place, map2, map2_in_place};
-pub(crate) use vector::V;
 
 /// Number of `f32` lanes in the SIMD body.
 pub(crate) const WIDTH: usize = 8;
@@ -324,152 +322,6 @@ impl Lane for f32x8 {
     fn bits_select(m: f32x8, a: u32x8, b: u32x8) -> u32x8 {
         let m = m.to_bits();
         (a & m) | (b & !m)
-    }
-}
-
-/// `[e(0), e(1), e(2), e(3)]`, spelled out: `core::array::from_fn` calls a
-/// closure that LLVM may leave out of line, and an out-of-line call inside a
-/// `#[target_feature]` body loses the wider registers.
-macro_rules! each4 {
-    (|$i:ident| $e:expr) => {
-        [
-            {
-                let $i = 0;
-                $e
-            },
-            {
-                let $i = 1;
-                $e
-            },
-            {
-                let $i = 2;
-                $e
-            },
-            {
-                let $i = 3;
-                $e
-            },
-        ]
-    };
-}
-
-/// Four independent lanes of `L`, operated on side by side.
-///
-/// Each operation of a kernel on `X4<f32x8>` issues four independent
-/// instructions back to back, so the CPU's scheduler always has work that does
-/// not wait on the ~80-cycle dependency chain of one exp evaluation. It is
-/// purely a scheduling device: every lane still goes through exactly the same
-/// IEEE operations, so results are unchanged bit for bit.
-#[derive(Clone, Copy)]
-pub(crate) struct X4<L>([L; 4]);
-
-macro_rules! x4_binop {
-    ($tr:ident, $m:ident) => {
-        impl<L: Lane> core::ops::$tr for X4<L> {
-            type Output = Self;
-            #[inline(always)]
-            fn $m(self, rhs: Self) -> Self {
-                X4(each4!(|i| self.0[i].$m(rhs.0[i])))
-            }
-        }
-    };
-}
-x4_binop!(Add, add);
-x4_binop!(Sub, sub);
-x4_binop!(Mul, mul);
-x4_binop!(Div, div);
-
-impl<L: Lane> Neg for X4<L> {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        X4(each4!(|i| -self.0[i]))
-    }
-}
-
-impl<L: Lane> Lane for X4<L> {
-    const N: usize = 4 * L::N;
-    type Mask = [L::Mask; 4];
-    type Bits = [L::Bits; 4];
-
-    #[inline(always)]
-    fn load(s: &[f32]) -> Self {
-        X4(each4!(|i| L::load(&s[i * L::N..])))
-    }
-    #[inline(always)]
-    fn store(self, s: &mut [f32]) {
-        for (i, l) in self.0.into_iter().enumerate() {
-            l.store(&mut s[i * L::N..]);
-        }
-    }
-
-    #[inline(always)]
-    fn splat(v: f32) -> Self {
-        X4([L::splat(v); 4])
-    }
-    #[inline(always)]
-    fn lt(self, rhs: Self) -> Self::Mask {
-        each4!(|i| self.0[i].lt(rhs.0[i]))
-    }
-    #[inline(always)]
-    fn le(self, rhs: Self) -> Self::Mask {
-        each4!(|i| self.0[i].le(rhs.0[i]))
-    }
-    #[inline(always)]
-    fn gt(self, rhs: Self) -> Self::Mask {
-        each4!(|i| self.0[i].gt(rhs.0[i]))
-    }
-    #[inline(always)]
-    fn is_nan(self) -> Self::Mask {
-        each4!(|i| self.0[i].is_nan())
-    }
-    #[inline(always)]
-    fn is_negative_number(self) -> Self::Mask {
-        each4!(|i| self.0[i].is_negative_number())
-    }
-    #[inline(always)]
-    fn select(m: Self::Mask, a: Self, b: Self) -> Self {
-        X4(each4!(|i| L::select(m[i], a.0[i], b.0[i])))
-    }
-    #[inline(always)]
-    fn min_keep_nan(self, hi: Self) -> Self {
-        X4(each4!(|i| self.0[i].min_keep_nan(hi.0[i])))
-    }
-    #[inline(always)]
-    fn max_keep_nan(self, lo: Self) -> Self {
-        X4(each4!(|i| self.0[i].max_keep_nan(lo.0[i])))
-    }
-    #[inline(always)]
-    fn to_bits(self) -> Self::Bits {
-        each4!(|i| self.0[i].to_bits())
-    }
-    #[inline(always)]
-    fn from_bits(b: Self::Bits) -> Self {
-        X4(each4!(|i| L::from_bits(b[i])))
-    }
-    #[inline(always)]
-    fn bits_splat(v: u32) -> Self::Bits {
-        [L::bits_splat(v); 4]
-    }
-    #[inline(always)]
-    fn bits_sub(a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        each4!(|i| L::bits_sub(a[i], b[i]))
-    }
-    #[inline(always)]
-    fn bits_and(a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        each4!(|i| L::bits_and(a[i], b[i]))
-    }
-    #[inline(always)]
-    fn bits_or(a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        each4!(|i| L::bits_or(a[i], b[i]))
-    }
-    #[inline(always)]
-    fn bits_shl<const S: u32>(a: Self::Bits) -> Self::Bits {
-        each4!(|i| L::bits_shl::<S>(a[i]))
-    }
-    #[inline(always)]
-    fn bits_select(m: Self::Mask, a: Self::Bits, b: Self::Bits) -> Self::Bits {
-        each4!(|i| L::bits_select(m[i], a[i], b[i]))
     }
 }
 
