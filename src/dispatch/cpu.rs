@@ -127,6 +127,8 @@ pub(crate) fn has_avx512() -> bool {
     features().avx512f
 }
 
+/// (used by the int8 lookup's x86-64 bodies only)
+#[cfg_attr(not(all(target_arch = "x86_64", not(miri))), allow(dead_code))]
 #[inline]
 pub(crate) fn has_avx512_vbmi() -> bool {
     features().avx512_vbmi

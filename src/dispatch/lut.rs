@@ -3,7 +3,6 @@
 //! are written with `core::arch` intrinsics (the loads and stores are the
 //! `unsafe` calls, each with its bound in a `// SAFETY:` comment).
 
-use super::{selected, Isa, VECTORS};
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
@@ -102,7 +101,8 @@ fn lut_i8_scalar(table: &[i8; 256], x: &[i8], y: &mut [i8]) {
 pub(crate) fn lut_i8(table: &[i8; 256], x: &[i8], y: &mut [i8]) {
     // (not under Miri, which does not implement these intrinsics)
     #[cfg(all(target_arch = "x86_64", not(miri)))]
-    if VECTORS {
+    if super::VECTORS {
+        use super::{selected, Isa};
         match selected() {
             // SAFETY: the CPU has AVX-512F, BW and VBMI (checked just now).
             Isa::Avx512 if super::cpu::has_avx512_vbmi() => {
