@@ -3,7 +3,6 @@
 //! are written with `core::arch` intrinsics (the loads and stores are the
 //! `unsafe` calls, each with its bound in a `// SAFETY:` comment).
 
-
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use core::arch::x86_64::{
