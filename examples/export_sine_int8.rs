@@ -16,7 +16,7 @@ pub fn sine_int8_source() -> String {
          //! sine network of `data/sine.nkb` quantized to int8 (per-channel weights,\n\
          //! calibrated on 256 inputs over [-1, 1], tanh inputs clipped to where\n\
          //! tanh moves). Do not edit.\n\
-         use neurokern::int8::{{FullyConnected, Lut, LutKind, Multiplier, QLayer, Quant}};\n\n{}",
+         use neurokern::int8::{{Arithmetic, FullyConnected, Lut, LutKind, Multiplier, QLayer, Quant}};\n\n{}",
         q.to_rust("SINE_INT8").unwrap()
     )
 }

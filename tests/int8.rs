@@ -3,8 +3,8 @@
 #![cfg(feature = "std")]
 use neurokern::fingerprint::{sine_input, Sine};
 use neurokern::int8::{
-    quantize_network, FullyConnected, Fused, Multiplier, OwnedLayer, PtqError, PtqOptions, QError,
-    QLayer, QModel, Quant,
+    quantize_network, Arithmetic, FullyConnected, Fused, Multiplier, OwnedLayer, PtqError,
+    PtqOptions, QError, QLayer, QModel, Quant,
 };
 use neurokern::nn::Network;
 
@@ -196,6 +196,7 @@ fn models_that_do_not_chain_are_refused() {
             output: q,
             multipliers: &[],
             clamp: Fused::None.range(q),
+            arithmetic: Arithmetic::LiteRt,
         })
     };
     // multipliers missing

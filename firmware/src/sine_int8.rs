@@ -2,7 +2,7 @@
 //! sine network of `data/sine.nkb` quantized to int8 (per-channel weights,
 //! calibrated on 256 inputs over [-1, 1], tanh inputs clipped to where
 //! tanh moves). Do not edit.
-use neurokern::int8::{FullyConnected, Lut, LutKind, Multiplier, QLayer, Quant};
+use neurokern::int8::{Arithmetic, FullyConnected, Lut, LutKind, Multiplier, QLayer, Quant};
 
 pub const SINE_INT8_INPUT: Quant = Quant { scale: f32::from_bits(0x3c008081), zero_point: -1 };
 pub const SINE_INT8_OUTPUT: Quant = Quant { scale: f32::from_bits(0x3c01aec3), zero_point: 0 };
@@ -17,6 +17,7 @@ pub static SINE_INT8_LAYERS: [QLayer<'static>; 5] = [
         output: Quant { scale: f32::from_bits(0x3c642eec), zero_point: 2 },
         multipliers: &[Multiplier { mantissa: 1538693269, shift: -9 }, Multiplier { mantissa: 1082196557, shift: -6 }, Multiplier { mantissa: 1841057924, shift: -9 }, Multiplier { mantissa: 1488949305, shift: -11 }, Multiplier { mantissa: 1554000057, shift: -10 }, Multiplier { mantissa: 1956129585, shift: -9 }, Multiplier { mantissa: 1676826463, shift: -9 }, Multiplier { mantissa: 1878984662, shift: -11 }, Multiplier { mantissa: 1706722954, shift: -9 }, Multiplier { mantissa: 1605562112, shift: -10 }, Multiplier { mantissa: 1743087354, shift: -9 }, Multiplier { mantissa: 1931996459, shift: -8 }, Multiplier { mantissa: 1571497896, shift: -8 }, Multiplier { mantissa: 1194846573, shift: -8 }, Multiplier { mantissa: 1938916909, shift: -9 }, Multiplier { mantissa: 2004675521, shift: -9 }],
         clamp: (-128, 127),
+        arithmetic: Arithmetic::LiteRt,
     }),
     QLayer::Lut(Lut {
         kind: LutKind::Tanh,
@@ -34,6 +35,7 @@ pub static SINE_INT8_LAYERS: [QLayer<'static>; 5] = [
         output: Quant { scale: f32::from_bits(0x3cb98069), zero_point: 12 },
         multipliers: &[Multiplier { mantissa: 1639137475, shift: -9 }, Multiplier { mantissa: 1812494420, shift: -9 }, Multiplier { mantissa: 1649877514, shift: -9 }, Multiplier { mantissa: 1403076457, shift: -9 }, Multiplier { mantissa: 1114569781, shift: -8 }, Multiplier { mantissa: 2047980545, shift: -9 }, Multiplier { mantissa: 1591991355, shift: -9 }, Multiplier { mantissa: 1461760082, shift: -8 }, Multiplier { mantissa: 1732004895, shift: -9 }, Multiplier { mantissa: 1878987271, shift: -8 }, Multiplier { mantissa: 1692944893, shift: -9 }, Multiplier { mantissa: 1250181142, shift: -8 }, Multiplier { mantissa: 1812647218, shift: -9 }, Multiplier { mantissa: 1705531936, shift: -8 }, Multiplier { mantissa: 1381534112, shift: -8 }, Multiplier { mantissa: 1351788798, shift: -9 }],
         clamp: (-128, 127),
+        arithmetic: Arithmetic::LiteRt,
     }),
     QLayer::Lut(Lut {
         kind: LutKind::Tanh,
@@ -51,5 +53,6 @@ pub static SINE_INT8_LAYERS: [QLayer<'static>; 5] = [
         output: Quant { scale: f32::from_bits(0x3c01aec3), zero_point: 0 },
         multipliers: &[Multiplier { mantissa: 1178722220, shift: -6 }],
         clamp: (-128, 127),
+        arithmetic: Arithmetic::LiteRt,
     }),
 ];

@@ -2,7 +2,7 @@
 //! with int8 weights (zero point 0), int32 bias and accumulators, and one
 //! fixed-point multiplier per tensor or per output channel.
 
-use super::{Multiplier, Quant};
+use super::{Arithmetic, Multiplier, Quant};
 
 /// One int8 fully connected layer (a record: everything is precomputed, so a
 /// `static` of it lives in flash).
@@ -27,6 +27,9 @@ pub struct FullyConnected<'a> {
     pub multipliers: &'a [Multiplier],
     /// The output clamp (from the fused activation, [`super::Fused::range`]).
     pub clamp: (i8, i8),
+    /// How the accumulator is requantized: LiteRT's single rounding or
+    /// TFLite Micro's double rounding.
+    pub arithmetic: Arithmetic,
 }
 
 impl FullyConnected<'_> {
@@ -57,7 +60,7 @@ impl FullyConnected<'_> {
         {
             let acc = dot(row, x, zp_in).wrapping_add(self.bias[o]);
             let m = self.multipliers[if per_channel { o } else { 0 }];
-            let v = m.apply(acc).wrapping_add(zp_out);
+            let v = m.apply_as(acc, self.arithmetic).wrapping_add(zp_out);
             *y = v.clamp(self.clamp.0 as i32, self.clamp.1 as i32) as i8;
         }
     }
@@ -110,6 +113,7 @@ mod tests {
             output: Quant::new(1.0, 0),
             multipliers: &m,
             clamp: (-128, 127),
+            arithmetic: Arithmetic::LiteRt,
         };
         assert!(fc.is_consistent());
         let mut y = [0i8; 2];

@@ -19,7 +19,7 @@
 //! files.
 //!
 //! ```
-//! use neurokern::int8::{Fused, FullyConnected, LutKind, Lut, Multiplier, QLayer, QModel, Quant};
+//! use neurokern::int8::{Arithmetic, Fused, FullyConnected, LutKind, Lut, Multiplier, QLayer, QModel, Quant};
 //!
 //! // 2 → 2 fully connected, then σ: weights per tensor, scale 0.01
 //! let input = Quant::new(0.02, 0);
@@ -33,6 +33,7 @@
 //!         weights: &[100, -50, 25, 127], bias: &[0, 100],
 //!         weight_scales: &[0.01], multipliers: &m,
 //!         input, output: hidden, clamp: Fused::None.range(hidden),
+//!         arithmetic: Arithmetic::LiteRt,
 //!     }),
 //!     QLayer::Lut(Lut { kind: LutKind::Logistic, width: 2, input: hidden, table }),
 //! ];
@@ -50,16 +51,21 @@ mod leaky_relu;
 mod lut;
 mod multiplier;
 #[cfg(feature = "std")]
+mod owned;
+#[cfg(feature = "std")]
 mod ptq;
 mod quant;
 
 pub use fully_connected::FullyConnected;
 pub use leaky_relu::LeakyRelu;
 pub use lut::{Lut, LutKind};
-pub use multiplier::Multiplier;
+pub use multiplier::{Arithmetic, Multiplier};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use ptq::{quantize_network, OwnedLayer, OwnedModel, PtqError, PtqOptions};
+pub use owned::{OwnedLayer, OwnedModel};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use ptq::{quantize_network, PtqError, PtqOptions};
 pub use quant::{Fused, Quant};
 
 /// One int8 layer: a record whose kind says how it is run. A new operation

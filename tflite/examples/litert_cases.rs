@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use neurokern::activation::Act;
 use neurokern::fingerprint::Sine;
 use neurokern::int8::{
-    quantize_network, Fused, LeakyRelu, LutKind, OwnedLayer, OwnedModel, PtqOptions, Quant,
+    quantize_network, Arithmetic, Fused, LeakyRelu, LutKind, OwnedLayer, OwnedModel, PtqOptions,
+    Quant,
 };
 use neurokern::mlp;
 use neurokern::nn::init::{uniform, Init, SplitMix64};
@@ -98,6 +99,7 @@ fn main() {
         );
         for kind in [LutKind::Logistic, LutKind::Tanh] {
             let m = OwnedModel {
+                arithmetic: Arithmetic::LiteRt,
                 input: q,
                 output: kind.output(),
                 layers: vec![pass.clone(), OwnedLayer::lut(kind, 1, q)],
@@ -113,6 +115,7 @@ fn main() {
         for alpha in [0.01f32, 0.2, 0.3333] {
             let out = Quant::new(scale * 0.9, zp / 2);
             let m = OwnedModel {
+                arithmetic: Arithmetic::LiteRt,
                 input: q,
                 output: out,
                 layers: vec![

@@ -13,11 +13,12 @@
 //! crate's own code is `#![forbid(unsafe_code)]` in every other module.
 //!
 //! ```
-//! use neurokern::int8::{Fused, OwnedLayer, OwnedModel, Quant};
+//! use neurokern::int8::{Arithmetic, Fused, OwnedLayer, OwnedModel, Quant};
 //! let q = Quant::new(0.05, -3);
 //! let model = OwnedModel {
 //!     input: q,
 //!     output: q,
+//!     arithmetic: Arithmetic::LiteRt,
 //!     layers: vec![OwnedLayer::fully_connected(2, 1, vec![64, -127], vec![10], vec![0.01], q, q, Fused::Relu)],
 //! };
 //! let bytes = neurokern_tflite::write(&model, &neurokern_tflite::WriteOptions::default()).unwrap();
@@ -31,7 +32,7 @@ mod generated;
 mod read;
 mod write;
 
-pub use read::{read, ReadError, TfliteModel};
+pub use read::{read, read_with, ReadError, TfliteModel};
 pub use write::{write, WriteError, WriteOptions};
 
 /// The TFLite types and enums this crate uses, from the generated code.

@@ -1,7 +1,7 @@
 //! `.tflite` → [`OwnedModel`].
 #![forbid(unsafe_code)]
 
-use neurokern::int8::{Fused, LeakyRelu, LutKind, OwnedLayer, OwnedModel, Quant};
+use neurokern::int8::{Arithmetic, Fused, LeakyRelu, LutKind, OwnedLayer, OwnedModel, Quant};
 
 use crate::fb;
 use fb::{BuiltinOperator as Op, TensorType};
@@ -50,8 +50,17 @@ fn unsupported<T>(s: impl Into<String>) -> Result<T, ReadError> {
     Err(ReadError::Unsupported(s.into()))
 }
 
-/// Reads a `.tflite` file (see the crate docs for the subset).
+/// Reads a `.tflite` file (see the crate docs for the subset) to follow
+/// LiteRT's arithmetic, what Python's TFLite interpreter gives: the same as
+/// [`read_with`]`(bytes, Arithmetic::LiteRt)`.
 pub fn read(bytes: &[u8]) -> Result<TfliteModel, ReadError> {
+    read_with(bytes, Arithmetic::LiteRt)
+}
+
+/// Reads a `.tflite` file to follow `arithmetic`: the rounding of the
+/// runtime the model was validated on (LiteRT, or TensorFlow Lite Micro and
+/// CMSIS-NN). The file does not say which; the caller does.
+pub fn read_with(bytes: &[u8], arithmetic: Arithmetic) -> Result<TfliteModel, ReadError> {
     let root = <fb::ModelRef<'_> as planus::ReadAsRoot>::read_as_root(bytes)?;
     let model = fb::Model::try_from(root)?;
     let subgraphs = model.subgraphs.unwrap_or_default();
@@ -256,6 +265,12 @@ pub fn read(bytes: &[u8]) -> Result<TfliteModel, ReadError> {
                         kind.output()
                     ));
                 }
+                if arithmetic == Arithmetic::Tflm {
+                    return unsupported(format!(
+                        "operator {k}: {builtin:?} with TFLite Micro's arithmetic (its fixed-point \
+                         tables are not implemented yet; LiteRT's are)"
+                    ));
+                }
                 let n = width(x)?;
                 layers.push(OwnedLayer::lut(kind, n, qx));
             }
@@ -297,6 +312,7 @@ pub fn read(bytes: &[u8]) -> Result<TfliteModel, ReadError> {
         input: model_input.unwrap_or(output),
         output,
         layers,
+        arithmetic,
     };
     model
         .with_model(|_| ())

@@ -1,6 +1,6 @@
 //! The `.tflite` reader and writer: TensorFlow's converter's model runs here
 //! with LiteRT's outputs, models round-trip, bad files are refused.
-use neurokern::int8::{Fused, OwnedLayer, OwnedModel, Quant};
+use neurokern::int8::{Arithmetic, Fused, OwnedLayer, OwnedModel, Quant};
 use neurokern_tflite::{read, write, ReadError, WriteOptions};
 
 fn root() -> std::path::PathBuf {
@@ -83,6 +83,7 @@ fn written_models_read_back_equal() {
             vec![0.01]
         };
         let model = OwnedModel {
+            arithmetic: Arithmetic::LiteRt,
             input: q,
             output: Quant::LOGISTIC_OUTPUT,
             layers: vec![
