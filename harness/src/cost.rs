@@ -485,11 +485,16 @@ impl Cost {
         let mut out = String::new();
         out += &format!(
             "Clock estimated at {:.2} GHz (dependent integer chain). Kernels ran on the {} body\n\
-             ({} lanes, chosen at run time). Medians of repeated passes;\n\
+             ({} lanes, {}). Medians of repeated passes;\n\
              'x ReLU' is the ratio to this crate's SIMD ReLU at the same size.\n",
             self.ghz,
             self.isa,
-            self.isa.lanes()
+            self.isa.lanes(),
+            if self.isa == neurokern::dispatch::detected() {
+                "the widest this CPU has, chosen at run time"
+            } else {
+                "pinned with --body"
+            }
         );
         out += &format!(
             "Median spread of repeated passes: {:.0} %.\n",

@@ -15,18 +15,21 @@
 pub mod cost;
 pub mod figures;
 pub mod mcu;
+mod options;
 pub mod plot;
 pub mod progress;
 pub mod report;
 pub mod training;
 pub mod vanishing;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+pub use options::Options;
+use options::{open_outputs, JsonOut};
 use progress::Progress;
 use serde_json::{json, Map, Value};
-use std::fs::File;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The command line: `neurokern [OPTIONS] <COMMAND>`.
 ///
@@ -100,66 +103,6 @@ impl Command {
     }
 }
 
-/// The options every command takes (before or after the command's name).
-#[derive(Clone, Debug, PartialEq, Eq, Args)]
-pub struct Options {
-    /// A run of a few seconds (fewer repetitions, seeds and steps).
-    #[arg(long, global = true)]
-    pub quick: bool,
-    /// Write every figure, with units, as JSON (schema neurokern-harness/1);
-    /// `-` writes it to standard output and the text report to standard
-    /// error.
-    #[arg(long, value_name = "FILE", global = true)]
-    pub json: Option<PathBuf>,
-    /// Write SVG figures into DIR (created if missing).
-    #[arg(long, value_name = "DIR", global = true)]
-    pub plots: Option<PathBuf>,
-    /// Seed of the data sets and of the chain's weights.
-    #[arg(long, value_name = "N", default_value_t = 1, global = true)]
-    pub seed: u64,
-}
-
-impl Options {
-    /// Whether the JSON goes to standard output (`--json -`), so the text
-    /// report must not.
-    pub fn json_to_stdout(&self) -> bool {
-        self.json.as_deref() == Some(Path::new("-"))
-    }
-}
-
-/// Where the JSON goes, opened before anything is measured.
-enum JsonOut {
-    None,
-    Stdout,
-    File(PathBuf, File),
-}
-
-/// Opens the outputs the options name, so that a path that cannot be
-/// written fails at once instead of after minutes of measuring.
-fn open_outputs(o: &Options) -> Result<JsonOut, String> {
-    if let Some(dir) = &o.plots {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the plots directory {}: {e}", dir.display()))?;
-        let probe = dir.join(".neurokern-write-test");
-        File::create(&probe)
-            .and_then(|_| std::fs::remove_file(&probe))
-            .map_err(|e| {
-                format!(
-                    "cannot write into the plots directory {}: {e}",
-                    dir.display()
-                )
-            })?;
-    }
-    Ok(match &o.json {
-        None => JsonOut::None,
-        Some(_) if o.json_to_stdout() => JsonOut::Stdout,
-        Some(p) => {
-            let f = File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-            JsonOut::File(p.clone(), f)
-        }
-    })
-}
-
 /// Runs the measurements `command` asks for, writing the text report to
 /// `out` section by section as each finishes, and the JSON and the plots
 /// when asked. Progress goes to standard error (a bar on a terminal, a
@@ -171,6 +114,7 @@ fn open_outputs(o: &Options) -> Result<JsonOut, String> {
 /// file and the plots directory are checked before measuring.
 pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), String> {
     let json_out = open_outputs(o)?;
+    o.pin_body()?;
     let mut say = |text: &str| -> Result<(), String> {
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())

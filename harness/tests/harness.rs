@@ -228,6 +228,15 @@ fn bad_options_get_a_message_and_a_non_zero_exit() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}: nothing measured");
     }
+    // a body this CPU cannot run, or one that does not exist: refused
+    // before anything is measured, naming the bodies it can run
+    for body in ["bogus", "avx1024"] {
+        let out = harness(&["cost", "--quick", "--body", body]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{body}: {err}");
+        assert!(err.contains("this CPU runs scalar"), "{body}: {err}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("Claim 1"));
+    }
     // no command: the usage, on stderr, exit 2
     let out = harness(&[]);
     assert_eq!(out.status.code(), Some(2));
