@@ -50,7 +50,7 @@ pub enum OwnedLayer {
     LeakyRelu(LeakyRelu),
 }
 
-/// An owned int8 model: what [`quantize_network`] and the `.tflite` reader
+/// An owned int8 model: what [`quantize_network`](super::quantize_network) and the `.tflite` reader
 /// return. [`OwnedModel::with_model`] lends the checked [`QModel`] view.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnedModel {
