@@ -100,6 +100,33 @@ mod tests {
         }
     }
 
+    /// The record's arithmetic decides the rounding: 15 · 0.1 (stored just
+    /// below 0.1) rounds to 1 once, to 2 in TFLite Micro's two steps.
+    #[test]
+    fn the_arithmetic_field_chooses_the_rounding() {
+        let m = [Multiplier::from_real(0.1)];
+        let mut fc = FullyConnected {
+            fan_in: 1,
+            fan_out: 1,
+            weights: &[15],
+            bias: &[0],
+            weight_scales: &[0.1],
+            input: Quant::new(1.0, 0),
+            output: Quant::new(1.0, 0),
+            multipliers: &m,
+            clamp: (-128, 127),
+            arithmetic: Arithmetic::LiteRt,
+        };
+        let mut y = [0i8];
+        fc.run(&[1], &mut y);
+        assert_eq!(y, [1]);
+        fc.arithmetic = Arithmetic::Tflm;
+        fc.run(&[1], &mut y);
+        assert_eq!(y, [2]);
+        fc.run(&[-1], &mut y);
+        assert_eq!(y, [-2]);
+    }
+
     #[test]
     fn per_channel_uses_each_multiplier() {
         let m = [Multiplier::from_real(0.5), Multiplier::from_real(0.25)];
