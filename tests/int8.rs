@@ -184,13 +184,13 @@ fn unsupported_activation_and_empty_calibration_are_refused() {
 #[test]
 fn models_that_do_not_chain_are_refused() {
     let q = Quant::new(0.1, 0);
-    let m = [Multiplier::ONE];
+    let m = [Multiplier::ONE.pair()];
     let fc = |fan_in, fan_out, w: &'static [i8], b: &'static [i32]| {
         QLayer::FullyConnected(FullyConnected {
             fan_in,
             fan_out,
             weights: w,
-            bias: b,
+            folded_bias: b,
             weight_scales: &[0.1],
             input: q,
             output: q,

@@ -12,6 +12,11 @@ of the outputs here (off by one: a different rounding of
 the requantization), and the default XNNPACK delegate, which requantizes
 in float.
 
+Models whose JSON says `"runtime": "tflm"` (the `tflm_*` cases: neurokern's
+TFLite Micro arithmetic, double rounding and fixed-point LOGISTIC/TANH
+tables) are run through TensorFlow Lite Micro's interpreter (PyPI
+`tflite-micro`) instead, and must agree with it exactly.
+
 Exit status 1 on any difference from the reference kernels.
 """
 import json
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
+from tflite_micro.python.tflite_micro import runtime as tflm
 
 CHECKED = [("reference", OpResolverType.BUILTIN_REF)]
 COUNTED = [("optimized", OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES),
@@ -27,6 +33,15 @@ COUNTED = [("optimized", OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES),
 
 
 def run(path, resolver, cases, float_io):
+    if resolver == "tflm":
+        it = tflm.Interpreter.from_file(str(path))
+        dtype = np.float32 if float_io else np.int8
+        got = []
+        for x, _ in cases:
+            it.set_input(np.array([x], dtype=dtype), 0)
+            it.invoke()
+            got.append(it.get_output(0)[0].copy())
+        return got
     interp = Interpreter(model_path=str(path), experimental_op_resolver_type=resolver)
     interp.allocate_tensors()
     inp, outp = interp.get_input_details()[0], interp.get_output_details()[0]
@@ -56,17 +71,18 @@ def main():
         spec = json.loads(m.with_suffix(".json").read_text())
         cases, float_io = spec["cases"], spec["float_io"]
         n = sum(len(y) for _, y in cases)
-        for label, resolver in CHECKED:
+        micro = spec.get("runtime") == "tflm"
+        for label, resolver in ([("TFLite Micro", "tflm")] if micro else CHECKED):
             got = run(m, resolver, cases, float_io)
             bad = [i for i, ((_, want), g) in enumerate(zip(cases, got)) if not same(want, g, float_io)]
             if bad:
                 failed = True
                 i = bad[0]
                 print(f"FAIL {m.name} [{label}]: {len(bad)}/{len(cases)} cases differ; first: input {cases[i][0]}"
-                      f" neurokern {cases[i][1]} LiteRT {got[i].tolist()}")
+                      f" neurokern {cases[i][1]} runtime {got[i].tolist()}")
             else:
                 print(f"ok   {m.name} [{label}]: {len(cases)} inputs, {n} outputs equal")
-        for label, resolver in COUNTED:
+        for label, resolver in ([] if micro else COUNTED):
             got = run(m, resolver, cases, float_io)
             diff = sum(1 for (_, want), g in zip(cases, got) for a, b in zip(want, g.tolist())
                        if not same([a], [b], float_io))

@@ -2,7 +2,7 @@
 //! sine network of `data/sine.nkb` quantized to int8 (per-channel weights,
 //! calibrated on 256 inputs over [-1, 1], tanh inputs clipped to where
 //! tanh moves). Do not edit.
-use neurokern::int8::{Arithmetic, FullyConnected, Lut, LutKind, Multiplier, QLayer, Quant};
+use neurokern::int8::{Arithmetic, FullyConnected, Lut, LutKind, QLayer, Quant};
 
 pub const SINE_INT8_INPUT: Quant = Quant { scale: f32::from_bits(0x3c008081), zero_point: -1 };
 pub const SINE_INT8_OUTPUT: Quant = Quant { scale: f32::from_bits(0x3c01aec3), zero_point: 0 };
@@ -11,11 +11,11 @@ pub static SINE_INT8_LAYERS: [QLayer<'static>; 5] = [
         fan_in: 1,
         fan_out: 16,
         weights: &[-127, -127, 127, 127, -127, -127, 127, -127, -127, -127, -127, 127, 127, 127, 127, -127],
-        bias: &[-7776, -329, 2627, 1633, 5120, 3702, -2862, -39477, -5842, -868, -13801, 438, -6519, 1283, -3985, 6036],
+        folded_bias: &[-7903, -456, 2754, 1760, 4993, 3575, -2735, -39604, -5969, -995, -13928, 565, -6392, 1410, -3858, 5909],
         weight_scales: &[f32::from_bits(0x3b22db5f), f32::from_bits(0x3c6514e7), f32::from_bits(0x3b42dc09), f32::from_bits(0x3a1d978b), f32::from_bits(0x3aa47a1d), f32::from_bits(0x3b4f09f0), f32::from_bits(0x3b317a22), f32::from_bits(0x3a46dfac), f32::from_bits(0x3b34a430), f32::from_bits(0x3aa9ef34), f32::from_bits(0x3b387d7e), f32::from_bits(0x3bcc7c0b), f32::from_bits(0x3ba65439), f32::from_bits(0x3b7ced7a), f32::from_bits(0x3b4d378e), f32::from_bits(0x3b542d4e)],
         input: Quant { scale: f32::from_bits(0x3c008081), zero_point: -1 },
         output: Quant { scale: f32::from_bits(0x3c642eec), zero_point: 2 },
-        multipliers: &[Multiplier { mantissa: 1538693269, shift: -9 }, Multiplier { mantissa: 1082196557, shift: -6 }, Multiplier { mantissa: 1841057924, shift: -9 }, Multiplier { mantissa: 1488949305, shift: -11 }, Multiplier { mantissa: 1554000057, shift: -10 }, Multiplier { mantissa: 1956129585, shift: -9 }, Multiplier { mantissa: 1676826463, shift: -9 }, Multiplier { mantissa: 1878984662, shift: -11 }, Multiplier { mantissa: 1706722954, shift: -9 }, Multiplier { mantissa: 1605562112, shift: -10 }, Multiplier { mantissa: 1743087354, shift: -9 }, Multiplier { mantissa: 1931996459, shift: -8 }, Multiplier { mantissa: 1571497896, shift: -8 }, Multiplier { mantissa: 1194846573, shift: -8 }, Multiplier { mantissa: 1938916909, shift: -9 }, Multiplier { mantissa: 2004675521, shift: -9 }],
+        multipliers: &[[1538693269, -9], [1082196557, -6], [1841057924, -9], [1488949305, -11], [1554000057, -10], [1956129585, -9], [1676826463, -9], [1878984662, -11], [1706722954, -9], [1605562112, -10], [1743087354, -9], [1931996459, -8], [1571497896, -8], [1194846573, -8], [1938916909, -9], [2004675521, -9]],
         clamp: (-128, 127),
         arithmetic: Arithmetic::LiteRt,
     }),
@@ -29,11 +29,11 @@ pub static SINE_INT8_LAYERS: [QLayer<'static>; 5] = [
         fan_in: 16,
         fan_out: 16,
         weights: &[44, 49, 81, 17, -32, -96, 106, 12, 14, -116, 31, 7, 61, -19, -38, -127, 69, -127, -39, -122, 95, 126, -20, 64, -3, 63, 50, -8, -39, -60, -49, -50, 65, -40, 16, 31, 108, 127, -33, 109, -17, -12, 7, -76, 13, 37, -17, 79, 64, 6, -14, 64, -31, 93, 49, 68, 7, -68, -75, 31, 127, 116, -51, -14, 56, -127, -78, 46, -22, 55, -88, -23, 90, 0, 31, 72, -60, 11, -65, 107, -106, 127, -7, 97, -100, -106, 114, 0, 23, 44, 27, 50, -30, 71, 85, 14, -83, -28, 28, -10, -16, -110, 127, 40, -98, 32, 45, -99, -30, -16, 10, -114, -44, -63, 2, -35, -40, -64, 38, -67, -24, -25, -49, 44, 58, 10, 32, -127, 113, -91, -11, -29, 127, 88, -72, -19, 81, 12, 38, 23, 30, -89, -36, -8, 127, 36, -84, -71, -6, 51, -9, 77, 82, 31, 122, -49, -15, -54, -36, -14, -127, 24, 34, 59, 33, -7, 67, -21, 15, 59, -3, -17, 33, -28, 88, -111, 19, -117, 0, 35, -11, 58, -59, -23, 62, 6, 70, -39, 22, 25, -65, 127, 23, -25, 8, -15, -68, 14, 44, 32, -84, -127, 1, 45, -67, 21, -11, -109, 5, -2, -40, -28, 79, 97, -110, -42, -5, 24, -16, -29, -90, -28, -78, 127, 25, 45, 60, 26, -17, -2, 127, -40, -45, -77, -18, -38, -28, 39, 23, -47, -77, -38, -21, 35, 69, -76, -58, 34, 69, -14, 104, -70, -62, 46, -72, 127],
-        bias: &[1, -1244, -367, 427, -152, 791, 285, -69, -973, -6084, 211, -393, 1469, 3352, 381, -525],
+        folded_bias: &[1, -1244, -367, 427, -152, 791, 285, -69, -973, -6084, 211, -393, 1469, 3352, 381, -525],
         weight_scales: &[f32::from_bits(0x3b8d9717), f32::from_bits(0x3b9c909f), f32::from_bits(0x3b8e8497), f32::from_bits(0x3b7265e7), f32::from_bits(0x3bc08e1c), f32::from_bits(0x3bb0e80c), f32::from_bits(0x3b898486), f32::from_bits(0x3bfc894e), f32::from_bits(0x3b959cb7), f32::from_bits(0x3c224f03), f32::from_bits(0x3b923cf6), f32::from_bits(0x3bd7fbcc), f32::from_bits(0x3b9c9400), f32::from_bits(0x3c13534e), f32::from_bits(0x3beead26), f32::from_bits(0x3b69899a)],
         input: Quant { scale: f32::from_bits(0x3c000000), zero_point: 0 },
         output: Quant { scale: f32::from_bits(0x3cb98069), zero_point: 12 },
-        multipliers: &[Multiplier { mantissa: 1639137475, shift: -9 }, Multiplier { mantissa: 1812494420, shift: -9 }, Multiplier { mantissa: 1649877514, shift: -9 }, Multiplier { mantissa: 1403076457, shift: -9 }, Multiplier { mantissa: 1114569781, shift: -8 }, Multiplier { mantissa: 2047980545, shift: -9 }, Multiplier { mantissa: 1591991355, shift: -9 }, Multiplier { mantissa: 1461760082, shift: -8 }, Multiplier { mantissa: 1732004895, shift: -9 }, Multiplier { mantissa: 1878987271, shift: -8 }, Multiplier { mantissa: 1692944893, shift: -9 }, Multiplier { mantissa: 1250181142, shift: -8 }, Multiplier { mantissa: 1812647218, shift: -9 }, Multiplier { mantissa: 1705531936, shift: -8 }, Multiplier { mantissa: 1381534112, shift: -8 }, Multiplier { mantissa: 1351788798, shift: -9 }],
+        multipliers: &[[1639137475, -9], [1812494420, -9], [1649877514, -9], [1403076457, -9], [1114569781, -8], [2047980545, -9], [1591991355, -9], [1461760082, -8], [1732004895, -9], [1878987271, -8], [1692944893, -9], [1250181142, -8], [1812647218, -9], [1705531936, -8], [1381534112, -8], [1351788798, -9]],
         clamp: (-128, 127),
         arithmetic: Arithmetic::LiteRt,
     }),
@@ -47,11 +47,11 @@ pub static SINE_INT8_LAYERS: [QLayer<'static>; 5] = [
         fan_in: 16,
         fan_out: 1,
         weights: &[53, -57, -59, 10, -127, 69, 15, -83, -39, 76, 49, -84, 20, 113, 85, -21],
-        bias: &[124],
+        folded_bias: &[124],
         weight_scales: &[f32::from_bits(0x3c0e5ca0)],
         input: Quant { scale: f32::from_bits(0x3c000000), zero_point: 0 },
         output: Quant { scale: f32::from_bits(0x3c01aec3), zero_point: 0 },
-        multipliers: &[Multiplier { mantissa: 1178722220, shift: -6 }],
+        multipliers: &[[1178722220, -6]],
         clamp: (-128, 127),
         arithmetic: Arithmetic::LiteRt,
     }),

@@ -1,6 +1,12 @@
 //! TFLite's FULLY_CONNECTED for int8: `y = clamp(M·(W(x − zp_in) + b) + zp_out)`
 //! with int8 weights (zero point 0), int32 bias and accumulators, and one
 //! fixed-point multiplier per tensor or per output channel.
+//!
+//! The record keeps the bias with the input's zero point folded in,
+//! `b − zp_in·Σw` (the same integer modulo 2^32 as TFLite's
+//! `Σ w·(x − zp_in) + b`), so a row costs one dot product `Σ w·x` and one
+//! add; [`fold_bias`] computes it from TFLite's bias and
+//! [`FullyConnected::tflite_bias`] gives TFLite's back.
 
 use super::{Arithmetic, Multiplier, Quant};
 
@@ -14,17 +20,21 @@ pub struct FullyConnected<'a> {
     pub fan_out: usize,
     /// Weights, output-major as TFLite stores them: `w[o * fan_in + i]`.
     pub weights: &'a [i8],
-    /// Bias per output, quantized with scale `input.scale · weight_scale[o]`.
-    pub bias: &'a [i32],
+    /// Bias per output with the input's zero point folded in:
+    /// `b[o] − input.zero_point · Σ_i w[o][i]`, where `b` is TFLite's bias
+    /// (scale `input.scale · weight_scale[o]`); see [`fold_bias`].
+    pub folded_bias: &'a [i32],
     /// Weight scales: one (per tensor) or `fan_out` (per channel).
     pub weight_scales: &'a [f32],
     /// The input's quantization.
     pub input: Quant,
     /// The output's quantization.
     pub output: Quant,
-    /// `input.scale · weight_scale / output.scale` as fixed point: one or
-    /// `fan_out`, as the weight scales.
-    pub multipliers: &'a [Multiplier],
+    /// `input.scale · weight_scale / output.scale` as fixed point, one or
+    /// `fan_out` as the weight scales, each `[mantissa, shift]`
+    /// ([`Multiplier::pair`]): plain integers, so a blob in flash lends
+    /// them without a copy.
+    pub multipliers: &'a [[i32; 2]],
     /// The output clamp (from the fused activation, [`super::Fused::range`]).
     pub clamp: (i8, i8),
     /// How the accumulator is requantized: LiteRT's single rounding or
@@ -37,9 +47,13 @@ impl FullyConnected<'_> {
     pub fn is_consistent(&self) -> bool {
         let per = |n: usize| n == 1 || n == self.fan_out;
         self.weights.len() == self.fan_in * self.fan_out
-            && self.bias.len() == self.fan_out
+            && self.folded_bias.len() == self.fan_out
             && per(self.weight_scales.len())
             && self.multipliers.len() == self.weight_scales.len()
+            && self
+                .multipliers
+                .iter()
+                .all(|&p| Multiplier::from_pair(p).is_some())
             && self.input.is_valid()
             && self.output.is_valid()
             && self.clamp.0 <= self.clamp.1
@@ -50,44 +64,96 @@ impl FullyConnected<'_> {
     /// Runs the layer: `x.len() == fan_in`, `y.len() == fan_out` (checked by
     /// the model before it calls this; shorter slices stop early).
     pub fn run(&self, x: &[i8], y: &mut [i8]) {
-        let zp_in = self.input.zero_point;
         let zp_out = self.output.zero_point;
         let per_channel = self.multipliers.len() > 1;
-        for (o, (y, row)) in y
+        let first = Multiplier::from_pair_unchecked(self.multipliers[0]);
+        for (o, ((y, row), &b)) in y
             .iter_mut()
             .zip(self.weights.chunks_exact(self.fan_in))
+            .zip(self.folded_bias)
             .enumerate()
         {
-            let acc = dot(row, x, zp_in).wrapping_add(self.bias[o]);
-            let m = self.multipliers[if per_channel { o } else { 0 }];
+            let acc = dot(row, x).wrapping_add(b);
+            let m = if per_channel {
+                Multiplier::from_pair_unchecked(self.multipliers[o])
+            } else {
+                first
+            };
             let v = m.apply_as(acc, self.arithmetic).wrapping_add(zp_out);
             *y = v.clamp(self.clamp.0 as i32, self.clamp.1 as i32) as i8;
         }
     }
+
+    /// TFLite's bias of output `o` (the record keeps it folded):
+    /// `folded_bias[o] + input.zero_point · Σ_i w[o][i]`.
+    ///
+    /// # Panics
+    /// If `o ≥ fan_out` or the record is not consistent.
+    pub fn tflite_bias(&self, o: usize) -> i32 {
+        let row = &self.weights[o * self.fan_in..(o + 1) * self.fan_in];
+        self.folded_bias[o].wrapping_add(self.input.zero_point.wrapping_mul(sum(row)))
+    }
 }
 
-/// `Σ w[i]·(x[i] − zp)` in i32, which is `Σ w·x − zp·Σ w`: the same
-/// integer whatever the order (no overflow below 2^16 inputs), so hosts may
-/// vectorise it freely; written as the two sums so that LLVM turns the
-/// first into widening multiply-adds (`vpmaddwd`/`vpdpbusd` on x86, `smlad`
-/// on a Cortex-M4).
+/// Folds the input's zero point into TFLite's bias: `out[o] = bias[o] −
+/// zero_point · Σ_i weights[o·fan_in + i]` (wrapping, as the int32
+/// accumulator does), what [`FullyConnected::folded_bias`] holds.
+///
+/// ```
+/// use neurokern::int8::fold_bias;
+/// let mut folded = [0i32; 2];
+/// fold_bias(&[1, 2, -3, 4], &[10, 20], 5, &mut folded);
+/// assert_eq!(folded, [10 - 5 * 3, 20 - 5 * 1]);
+/// ```
+///
+/// # Panics
+/// If `out.len() != bias.len()` or `weights.len()` is not a multiple of
+/// `bias.len()` (the rows, `fan_in` weights each).
+pub fn fold_bias(weights: &[i8], bias: &[i32], zero_point: i32, out: &mut [i32]) {
+    assert!(
+        out.len() == bias.len() && (bias.is_empty() || weights.len().is_multiple_of(bias.len())),
+        "fold_bias: {} weights, {} biases, {} outputs",
+        weights.len(),
+        bias.len(),
+        out.len()
+    );
+    if bias.is_empty() {
+        return;
+    }
+    let fan_in = weights.len() / bias.len();
+    if fan_in == 0 {
+        out.copy_from_slice(bias);
+        return;
+    }
+    for ((out, &b), row) in out.iter_mut().zip(bias).zip(weights.chunks_exact(fan_in)) {
+        *out = b.wrapping_sub(zero_point.wrapping_mul(sum(row)));
+    }
+}
+
+fn sum(row: &[i8]) -> i32 {
+    row.iter().map(|&w| w as i32).sum()
+}
+
+/// `Σ w[i]·x[i]` in i32: the same integer whatever the order (no overflow
+/// below 2^17 inputs), so hosts may vectorise it freely (LLVM turns it into
+/// widening multiply-adds, `vpmaddwd`/`vpdpbusd` on x86).
 #[inline]
-fn dot(w: &[i8], x: &[i8], zp: i32) -> i32 {
+fn dot(w: &[i8], x: &[i8]) -> i32 {
     let mut wx = 0i32;
-    let mut sw = 0i32;
     for (&w, &x) in w.iter().zip(x) {
         wx = wx.wrapping_add(w as i32 * x as i32);
-        sw = sw.wrapping_add(w as i32);
     }
-    wx.wrapping_sub(zp.wrapping_mul(sw))
+    wx
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The folded bias gives TFLite's `Σ w·(x − zp) + b`, and
+    /// `tflite_bias` gives `b` back.
     #[test]
-    fn dot_is_the_offset_sum() {
+    fn the_folded_bias_is_the_offset_sum() {
         let w = [3i8, -128, 127, 0, -7];
         let x = [-128i8, 127, 5, 9, -1];
         for zp in [-128, -3, 0, 17, 127] {
@@ -95,8 +161,25 @@ mod tests {
                 .iter()
                 .zip(&x)
                 .map(|(&w, &x)| w as i32 * (x as i32 - zp))
-                .sum();
-            assert_eq!(dot(&w, &x, zp), direct, "zp {zp}");
+                .sum::<i32>()
+                + 1000;
+            let mut folded = [0];
+            fold_bias(&w, &[1000], zp, &mut folded);
+            assert_eq!(dot(&w, &x) + folded[0], direct, "zp {zp}");
+            let m = [Multiplier::ONE.pair()];
+            let fc = FullyConnected {
+                fan_in: 5,
+                fan_out: 1,
+                weights: &w,
+                folded_bias: &folded,
+                weight_scales: &[1.0],
+                input: Quant::new(1.0, zp),
+                output: Quant::new(1.0, 0),
+                multipliers: &m,
+                clamp: (-128, 127),
+                arithmetic: Arithmetic::LiteRt,
+            };
+            assert_eq!(fc.tflite_bias(0), 1000);
         }
     }
 
@@ -104,12 +187,12 @@ mod tests {
     /// below 0.1) rounds to 1 once, to 2 in TFLite Micro's two steps.
     #[test]
     fn the_arithmetic_field_chooses_the_rounding() {
-        let m = [Multiplier::from_real(0.1)];
+        let m = [Multiplier::from_real(0.1).pair()];
         let mut fc = FullyConnected {
             fan_in: 1,
             fan_out: 1,
             weights: &[15],
-            bias: &[0],
+            folded_bias: &[0],
             weight_scales: &[0.1],
             input: Quant::new(1.0, 0),
             output: Quant::new(1.0, 0),
@@ -129,12 +212,15 @@ mod tests {
 
     #[test]
     fn per_channel_uses_each_multiplier() {
-        let m = [Multiplier::from_real(0.5), Multiplier::from_real(0.25)];
+        let m = [
+            Multiplier::from_real(0.5).pair(),
+            Multiplier::from_real(0.25).pair(),
+        ];
         let fc = FullyConnected {
             fan_in: 2,
             fan_out: 2,
             weights: &[10, 20, 10, 20],
-            bias: &[0, 0],
+            folded_bias: &[0, 0],
             weight_scales: &[1.0, 0.5],
             input: Quant::new(1.0, 0),
             output: Quant::new(1.0, 0),
@@ -147,7 +233,10 @@ mod tests {
         fc.run(&[1, 2], &mut y);
         assert_eq!(y, [25, 13]); // 50·0.5, 50·0.25 = 12.5 → 13
         let mut bad = fc;
-        bad.bias = &[0];
+        bad.folded_bias = &[0];
+        assert!(!bad.is_consistent());
+        let mut bad = fc;
+        bad.multipliers = &[[1 << 29, 0], [1 << 30, 0]]; // mantissa below 2^30
         assert!(!bad.is_consistent());
     }
 }

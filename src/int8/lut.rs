@@ -11,7 +11,7 @@
 //! `value · 256`; `tools/check_litert.py` feeds every one of the 256
 //! inputs through LiteRT for each table in the tests.
 
-use super::Quant;
+use super::{Arithmetic, Quant};
 
 /// Which function a table holds.
 #[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
@@ -87,6 +87,18 @@ impl LutKind {
             t[q as i8 as u8 as usize] = r.clamp(-128, 127) as i8;
         }
         t
+    }
+}
+
+impl LutKind {
+    /// The table as `arithmetic` builds it: LiteRT's [`LutKind::table`],
+    /// or TFLite Micro's (its fixed-point function evaluated on each of the
+    /// 256 inputs, [`super::tflm`]).
+    pub fn table_as(self, input: Quant, arithmetic: Arithmetic) -> [i8; 256] {
+        match arithmetic {
+            Arithmetic::LiteRt => self.table(input),
+            Arithmetic::Tflm => super::tflm::table(self, input),
+        }
     }
 }
 

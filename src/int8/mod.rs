@@ -5,7 +5,7 @@
 //!
 //! A network is a [`QModel`]: its input and output quantization and a slice
 //! of layer records ([`QLayer`]), each holding everything it needs
-//! precomputed (weights, bias, multipliers, clamp, table), so firmware keeps
+//! precomputed (weights, folded bias, multipliers, clamp, table), so firmware keeps
 //! a whole model in a `static` in flash and runs it with two scratch buffers
 //! of [`QModel::max_width`] bytes each. Integer arithmetic has no rounding
 //! choices left to the hardware, so the outputs are the same bits on every
@@ -26,11 +26,12 @@
 //! let hidden = Quant::new(0.05, 3);
 //! static TABLE: std::sync::OnceLock<[i8; 256]> = std::sync::OnceLock::new();
 //! let table = TABLE.get_or_init(|| LutKind::Logistic.table(Quant::new(0.05, 3)));
-//! let m = [Multiplier::from_real(0.02 * 0.01 / 0.05)];
+//! let m = [Multiplier::from_real(0.02 * 0.01 / 0.05).pair()];
 //! let layers = [
 //!     QLayer::FullyConnected(FullyConnected {
 //!         fan_in: 2, fan_out: 2,
-//!         weights: &[100, -50, 25, 127], bias: &[0, 100],
+//!         // the input's zero point is 0, so the folded bias is TFLite's
+//!         weights: &[100, -50, 25, 127], folded_bias: &[0, 100],
 //!         weight_scales: &[0.01], multipliers: &m,
 //!         input, output: hidden, clamp: Fused::None.range(hidden),
 //!         arithmetic: Arithmetic::LiteRt,
@@ -46,6 +47,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod blob;
+mod blob_error;
 mod fully_connected;
 mod leaky_relu;
 mod lut;
@@ -55,8 +58,11 @@ mod owned;
 #[cfg(feature = "std")]
 mod ptq;
 mod quant;
+mod tflm;
 
-pub use fully_connected::FullyConnected;
+pub use blob::{Aligned, QBlob};
+pub use blob_error::QBlobError;
+pub use fully_connected::{fold_bias, FullyConnected};
 pub use leaky_relu::LeakyRelu;
 pub use lut::{Lut, LutKind};
 pub use multiplier::{Arithmetic, Multiplier};
@@ -212,6 +218,21 @@ impl<'a> QModel<'a> {
             layers,
             max_width,
         })
+    }
+
+    /// A model whose checks have passed (`max_width` as `new` computes it).
+    pub(crate) fn checked(
+        input: Quant,
+        output: Quant,
+        layers: &'a [QLayer<'a>],
+        max_width: usize,
+    ) -> Self {
+        QModel {
+            input,
+            output,
+            layers,
+            max_width,
+        }
     }
 
     /// The input's quantization.

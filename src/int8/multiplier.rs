@@ -71,6 +71,44 @@ impl Multiplier {
         }
     }
 
+    /// `[mantissa, shift]`: how a [`FullyConnected`](super::FullyConnected)
+    /// record and the int8 blob keep it.
+    pub const fn pair(self) -> [i32; 2] {
+        [self.mantissa, self.shift]
+    }
+
+    /// The multiplier `[mantissa, shift]` stands for, if it is one
+    /// [`Multiplier::from_real`] can make: a mantissa in `[2^30, 2^31)` and a
+    /// shift in `−31..=30`, or both zero.
+    ///
+    /// ```
+    /// use neurokern::int8::Multiplier;
+    /// let m = Multiplier::from_real(0.3);
+    /// assert_eq!(Multiplier::from_pair(m.pair()), Some(m));
+    /// assert_eq!(Multiplier::from_pair([1 << 29, 0]), None);
+    /// assert_eq!(Multiplier::from_pair([1 << 30, 31]), None);
+    /// ```
+    pub const fn from_pair(pair: [i32; 2]) -> Option<Multiplier> {
+        let [mantissa, shift] = pair;
+        let zero = mantissa == 0 && shift == 0;
+        let normal = mantissa >= 1 << 30 && shift >= -31 && shift <= 30;
+        if zero || normal {
+            Some(Multiplier { mantissa, shift })
+        } else {
+            None
+        }
+    }
+
+    /// `[mantissa, shift]` as a multiplier, unchecked (for records that
+    /// [`QModel::new`](super::QModel::new) has checked).
+    #[inline]
+    pub(crate) const fn from_pair_unchecked(pair: [i32; 2]) -> Multiplier {
+        Multiplier {
+            mantissa: pair[0],
+            shift: pair[1],
+        }
+    }
+
     /// The real factor this multiplier stands for.
     pub fn to_real(self) -> f64 {
         self.mantissa as f64 * libm::exp2((self.shift - 31) as f64)
@@ -193,7 +231,7 @@ impl Multiplier {
 /// a negative product, then division truncating toward zero), the one
 /// overflowing case (`i32::MIN²`) saturated.
 #[inline]
-fn doubling_high_mul(a: i32, b: i32) -> i32 {
+pub(crate) fn doubling_high_mul(a: i32, b: i32) -> i32 {
     if a == i32::MIN && b == i32::MIN {
         return i32::MAX;
     }
@@ -206,7 +244,7 @@ fn doubling_high_mul(a: i32, b: i32) -> i32 {
 /// `x / 2^e` rounded to nearest, ties away from zero (gemmlowp's
 /// `RoundingDivideByPOT`), `0 ≤ e ≤ 31`.
 #[inline]
-fn rounding_shift_right(x: i32, e: i32) -> i32 {
+pub(crate) fn rounding_shift_right(x: i32, e: i32) -> i32 {
     let mask = ((1i64 << e) - 1) as i32;
     let remainder = x & mask;
     let threshold = (mask >> 1) + (x < 0) as i32;
@@ -214,7 +252,7 @@ fn rounding_shift_right(x: i32, e: i32) -> i32 {
 }
 
 /// `frexp` for finite nonzero `x`: `x = q · 2^e`, `|q|` in `[0.5, 1)`.
-fn frexp(x: f64) -> (f64, i32) {
+pub(crate) fn frexp(x: f64) -> (f64, i32) {
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i32;
     if exp == 0 {

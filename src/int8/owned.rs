@@ -8,8 +8,8 @@ use std::string::ToString;
 use std::vec::Vec;
 
 use super::{
-    Arithmetic, FullyConnected, Fused, LeakyRelu, Lut, LutKind, Multiplier, QError, QLayer, QModel,
-    Quant,
+    fold_bias, Arithmetic, FullyConnected, Fused, LeakyRelu, Lut, LutKind, Multiplier, QBlob,
+    QBlobError, QError, QLayer, QModel, Quant,
 };
 
 /// One owned int8 layer ([`QLayer`] with its slices in `Vec`s).
@@ -90,33 +90,53 @@ impl OwnedLayer {
         }
     }
 
-    /// A LOGISTIC or TANH layer with its table built for `input`.
+    /// A LOGISTIC or TANH layer with LiteRT's table for `input`.
     pub fn lut(kind: LutKind, width: usize, input: Quant) -> OwnedLayer {
+        Self::lut_as(kind, width, input, Arithmetic::LiteRt)
+    }
+
+    /// A LOGISTIC or TANH layer with `arithmetic`'s table for `input`
+    /// ([`LutKind::table_as`]).
+    pub fn lut_as(kind: LutKind, width: usize, input: Quant, arithmetic: Arithmetic) -> OwnedLayer {
         OwnedLayer::Lut {
             kind,
             width,
             input,
-            table: kind.table(input),
+            table: kind.table_as(input, arithmetic),
         }
     }
 
-    /// A fully connected layer with its multipliers computed as LiteRT
-    /// computes them: `(s_in · s_w) / s_out` in f64.
-    fn multipliers(input: Quant, output: Quant, weight_scales: &[f32]) -> Vec<Multiplier> {
+    /// A fully connected layer's multipliers, computed as LiteRT computes
+    /// them (`(s_in · s_w) / s_out` in f64), as `[mantissa, shift]` pairs.
+    fn multipliers(input: Quant, output: Quant, weight_scales: &[f32]) -> Vec<[i32; 2]> {
         weight_scales
             .iter()
-            .map(|&s| Multiplier::from_real(input.scale as f64 * s as f64 / output.scale as f64))
+            .map(|&s| {
+                Multiplier::from_real(input.scale as f64 * s as f64 / output.scale as f64).pair()
+            })
             .collect()
+    }
+
+    /// TFLite's bias with the input's zero point folded in ([`fold_bias`]);
+    /// empty when the shapes disagree (the model check then names the layer).
+    fn folded(weights: &[i8], bias: &[i32], zero_point: i32) -> Vec<i32> {
+        let mut out = std::vec![0; bias.len()];
+        if !bias.is_empty() && weights.len().is_multiple_of(bias.len()) {
+            fold_bias(weights, bias, zero_point, &mut out);
+            out
+        } else {
+            Vec::new()
+        }
     }
 }
 
 impl OwnedModel {
     /// Calls `f` with the checked borrowed view of this model.
     ///
-    /// Multipliers are derived here from the scales (so they cannot
-    /// disagree with them).
+    /// Multipliers and folded biases are derived here from the scales and
+    /// TFLite's biases (so they cannot disagree with them).
     pub fn with_model<R>(&self, f: impl FnOnce(QModel<'_>) -> R) -> Result<R, QError> {
-        let multipliers: Vec<Vec<Multiplier>> = self
+        let derived: Vec<(Vec<[i32; 2]>, Vec<i32>)> = self
             .layers
             .iter()
             .map(|l| match l {
@@ -124,30 +144,35 @@ impl OwnedModel {
                     input,
                     output,
                     weight_scales,
+                    weights,
+                    bias,
                     ..
-                } => OwnedLayer::multipliers(*input, *output, weight_scales),
-                _ => Vec::new(),
+                } => (
+                    OwnedLayer::multipliers(*input, *output, weight_scales),
+                    OwnedLayer::folded(weights, bias, input.zero_point),
+                ),
+                _ => (Vec::new(), Vec::new()),
             })
             .collect();
         let layers: Vec<QLayer<'_>> = self
             .layers
             .iter()
-            .zip(&multipliers)
-            .map(|(l, m)| match l {
+            .zip(&derived)
+            .map(|(l, (m, folded))| match l {
                 OwnedLayer::FullyConnected {
                     fan_in,
                     fan_out,
                     weights,
-                    bias,
                     weight_scales,
                     input,
                     output,
                     fused,
+                    ..
                 } => QLayer::FullyConnected(FullyConnected {
                     fan_in: *fan_in,
                     fan_out: *fan_out,
                     weights,
-                    bias,
+                    folded_bias: folded,
                     weight_scales,
                     input: *input,
                     output: *output,
@@ -211,7 +236,8 @@ impl OwnedModel {
 
 impl OwnedModel {
     /// Rust source declaring this model as statics, for firmware that keeps
-    /// it in flash: `pub static {NAME}_LAYERS: [QLayer<'static>; N]` and
+    /// it in flash: a `use neurokern::int8::{…}` line naming what it uses,
+    /// `pub static {NAME}_LAYERS: [QLayer<'static>; N]` and
     /// `pub const {NAME}_INPUT` / `{NAME}_OUTPUT: Quant`, floats written as
     /// their bit patterns. Build the [`QModel`] with
     /// `QModel::new(NAME_INPUT, NAME_OUTPUT, &NAME_LAYERS)`.
@@ -242,7 +268,17 @@ impl OwnedModel {
         let list =
             |v: &mut dyn Iterator<Item = std::string::String>| v.collect::<Vec<_>>().join(", ");
         self.with_model(|m| {
-            let mut s = std::string::String::new();
+            let mut names = std::vec!["Quant", "QLayer"];
+            for l in m.layers() {
+                names.extend_from_slice(match l {
+                    QLayer::FullyConnected(_) => &["FullyConnected", "Arithmetic"][..],
+                    QLayer::Lut(_) => &["Lut", "LutKind"][..],
+                    QLayer::LeakyRelu(_) => &["LeakyRelu", "Multiplier"][..],
+                });
+            }
+            names.sort_unstable();
+            names.dedup();
+            let mut s = format!("use neurokern::int8::{{{}}};\n\n", names.join(", "));
             let _ = writeln!(s, "pub const {name}_INPUT: Quant = {};", q(m.input_quant()));
             let _ = writeln!(s, "pub const {name}_OUTPUT: Quant = {};", q(m.output_quant()));
             let _ = writeln!(s, "pub static {name}_LAYERS: [QLayer<'static>; {}] = [", m.layers().len());
@@ -251,15 +287,15 @@ impl OwnedModel {
                     QLayer::FullyConnected(f) => {
                         let _ = writeln!(
                             s,
-                            "    QLayer::FullyConnected(FullyConnected {{\n        fan_in: {},\n        fan_out: {},\n        weights: &[{}],\n        bias: &[{}],\n        weight_scales: &[{}],\n        input: {},\n        output: {},\n        multipliers: &[{}],\n        clamp: ({}, {}),\n        arithmetic: Arithmetic::{:?},\n    }}),",
+                            "    QLayer::FullyConnected(FullyConnected {{\n        fan_in: {},\n        fan_out: {},\n        weights: &[{}],\n        folded_bias: &[{}],\n        weight_scales: &[{}],\n        input: {},\n        output: {},\n        multipliers: &[{}],\n        clamp: ({}, {}),\n        arithmetic: Arithmetic::{:?},\n    }}),",
                             f.fan_in,
                             f.fan_out,
                             list(&mut f.weights.iter().map(|w| w.to_string())),
-                            list(&mut f.bias.iter().map(|b| b.to_string())),
+                            list(&mut f.folded_bias.iter().map(|b| b.to_string())),
                             list(&mut f.weight_scales.iter().map(|s| format!("f32::from_bits({:#010x})", s.to_bits()))),
                             q(f.input),
                             q(f.output),
-                            list(&mut f.multipliers.iter().map(|&x| mult(x))),
+                            list(&mut f.multipliers.iter().map(|[m, s]| format!("[{m}, {s}]"))),
                             f.clamp.0,
                             f.clamp.1,
                             f.arithmetic
@@ -291,6 +327,94 @@ impl OwnedModel {
             }
             s.push_str("];\n");
             s
+        })
+    }
+}
+
+impl OwnedModel {
+    /// The model as an int8 blob ([`crate::int8::blob`]): what
+    /// `neurokern-tflite convert --blob` writes and firmware reads in place.
+    ///
+    /// # Errors
+    /// The model's check ([`QError`]), or a model a blob cannot hold (more
+    /// than [`MAX_QLAYERS`](super::blob::MAX_QLAYERS) layers).
+    pub fn to_blob(&self) -> Result<Vec<u8>, QBlobError> {
+        self.with_model(|m| {
+            let mut buf = std::vec![0u8; m.blob_len()];
+            m.write_blob(&mut buf).map(|_| buf)
+        })
+        .map_err(QBlobError::Model)?
+    }
+
+    /// Reads an int8 blob back into the owned form (TFLite's biases from
+    /// the folded ones, the fused activation from the clamp). The bytes are
+    /// copied to an aligned buffer first, so any slice will do.
+    ///
+    /// ```
+    /// # use neurokern::int8::*;
+    /// let q = Quant::new(0.5, 3);
+    /// let m = OwnedModel { input: q, output: q, arithmetic: Arithmetic::Tflm,
+    ///     layers: vec![OwnedLayer::fully_connected(2, 1, vec![2, -3], vec![7], vec![0.25], q, q, Fused::Relu)] };
+    /// assert_eq!(OwnedModel::from_blob(&m.to_blob().unwrap()).unwrap(), m);
+    /// ```
+    ///
+    /// # Errors
+    /// Whatever [`QBlob::parse`](super::QBlob::parse) finds; a clamp no
+    /// fused activation gives, or layers that disagree on the arithmetic
+    /// ([`QBlobError::BadField`]).
+    pub fn from_blob(bytes: &[u8]) -> Result<OwnedModel, QBlobError> {
+        let words: Vec<u32> = bytes
+            .chunks(4)
+            .map(|c| {
+                let mut w = [0u8; 4];
+                w[..c.len()].copy_from_slice(c);
+                u32::from_le_bytes(w)
+            })
+            .collect();
+        let aligned = &bytemuck::cast_slice::<u32, u8>(&words)[..bytes.len()];
+        let blob = QBlob::<'_, { super::blob::MAX_QLAYERS }>::parse_with_capacity(aligned)?;
+        let model = blob.model();
+        let mut arithmetic = None;
+        let mut layers = Vec::new();
+        for (index, l) in model.layers().iter().enumerate() {
+            let bad = |field| QBlobError::BadField {
+                layer: Some(index),
+                field,
+            };
+            layers.push(match l {
+                QLayer::FullyConnected(f) => {
+                    if *arithmetic.get_or_insert(f.arithmetic) != f.arithmetic {
+                        return Err(bad("arithmetic (an OwnedModel has one for every layer)"));
+                    }
+                    let fused = [Fused::None, Fused::Relu, Fused::Relu6, Fused::Relu1]
+                        .into_iter()
+                        .find(|fu| fu.range(f.output) == f.clamp)
+                        .ok_or(bad("clamp (no fused activation gives it)"))?;
+                    OwnedLayer::FullyConnected {
+                        fan_in: f.fan_in,
+                        fan_out: f.fan_out,
+                        weights: f.weights.to_vec(),
+                        bias: (0..f.fan_out).map(|o| f.tflite_bias(o)).collect(),
+                        weight_scales: f.weight_scales.to_vec(),
+                        input: f.input,
+                        output: f.output,
+                        fused,
+                    }
+                }
+                QLayer::Lut(t) => OwnedLayer::Lut {
+                    kind: t.kind,
+                    width: t.width,
+                    input: t.input,
+                    table: *t.table,
+                },
+                QLayer::LeakyRelu(r) => OwnedLayer::LeakyRelu(*r),
+            });
+        }
+        Ok(OwnedModel {
+            input: model.input_quant(),
+            output: model.output_quant(),
+            layers,
+            arithmetic: arithmetic.unwrap_or_default(),
         })
     }
 }

@@ -278,12 +278,7 @@ pub fn quantize_network<L: Layer>(
                 } else {
                     LutKind::Tanh
                 };
-                out.push(OwnedLayer::Lut {
-                    kind,
-                    width: l.fan_out,
-                    input: q,
-                    table: kind.table(q),
-                });
+                out.push(OwnedLayer::lut_as(kind, l.fan_out, q, options.arithmetic));
                 q = kind.output();
             }
             Act::LeakyRelu(alpha) => {

@@ -13,7 +13,11 @@
 //!   TANH or LEAKY_RELU, fed all 256 inputs, for several input
 //!   quantizations — every entry of every table checked;
 //! * `tf_sine`: TensorFlow's own converted model (tests/data/tf_sine.tflite),
-//!   read and run here.
+//!   read and run here;
+//! * `tflm_*`: the same models and tables with TFLite Micro's arithmetic
+//!   (double rounding, fixed-point LOGISTIC/TANH tables), which the script
+//!   runs through the `tflite-micro` interpreter instead (`"runtime":
+//!   "tflm"` in the JSON).
 use std::path::{Path, PathBuf};
 
 use neurokern::activation::Act;
@@ -82,6 +86,9 @@ fn main() {
         (0.1, 5),
         (0.3, -128),
         (0.02391, 127),
+        // where TFLite Micro's LOGISTIC table differs from LiteRT's (one entry each)
+        (0.04389321, 0),
+        (0.13167962, -17),
     ]
     .iter()
     .enumerate()
@@ -149,6 +156,24 @@ fn all_inputs(n: usize) -> Vec<Vec<f32>> {
 
 /// Writes `name.tflite` and `name.json` with neurokern's outputs.
 fn emit(dir: &Path, name: &str, model: &OwnedModel, float_io: bool, inputs: &[Vec<f32>]) {
+    emit_one(dir, name, model, float_io, inputs);
+    if model.arithmetic == Arithmetic::LiteRt {
+        // the same model in TFLite Micro's arithmetic: its own tables, its rounding
+        let mut tflm = model.clone();
+        tflm.arithmetic = Arithmetic::Tflm;
+        for l in &mut tflm.layers {
+            if let OwnedLayer::Lut {
+                kind, width, input, ..
+            } = l
+            {
+                *l = OwnedLayer::lut_as(*kind, *width, *input, Arithmetic::Tflm);
+            }
+        }
+        emit_one(dir, &format!("tflm_{name}"), &tflm, float_io, inputs);
+    }
+}
+
+fn emit_one(dir: &Path, name: &str, model: &OwnedModel, float_io: bool, inputs: &[Vec<f32>]) {
     let bytes = write(
         model,
         &WriteOptions {
@@ -174,7 +199,11 @@ fn emit(dir: &Path, name: &str, model: &OwnedModel, float_io: bool, inputs: &[Ve
             }
         })
         .collect();
-    let spec = serde_json::json!({ "float_io": float_io, "cases": cases });
+    let runtime = match model.arithmetic {
+        Arithmetic::LiteRt => "litert",
+        Arithmetic::Tflm => "tflm",
+    };
+    let spec = serde_json::json!({ "float_io": float_io, "cases": cases, "runtime": runtime });
     std::fs::write(dir.join(format!("{name}.json")), spec.to_string()).unwrap();
     println!("{name}: {} bytes, {} cases", bytes.len(), inputs.len());
 }

@@ -265,14 +265,8 @@ pub fn read_with(bytes: &[u8], arithmetic: Arithmetic) -> Result<TfliteModel, Re
                         kind.output()
                     ));
                 }
-                if arithmetic == Arithmetic::Tflm {
-                    return unsupported(format!(
-                        "operator {k}: {builtin:?} with TFLite Micro's arithmetic (its fixed-point \
-                         tables are not implemented yet; LiteRT's are)"
-                    ));
-                }
                 let n = width(x)?;
-                layers.push(OwnedLayer::lut(kind, n, qx));
+                layers.push(OwnedLayer::lut_as(kind, n, qx, arithmetic));
             }
             Op::LeakyRelu => {
                 let alpha = match &op.builtin_options {
