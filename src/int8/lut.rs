@@ -93,7 +93,7 @@ impl LutKind {
 impl LutKind {
     /// The table as `arithmetic` builds it: LiteRT's [`LutKind::table`],
     /// or TFLite Micro's (its fixed-point function evaluated on each of the
-    /// 256 inputs, [`super::tflm`]).
+    /// 256 inputs: gemmlowp's `logistic` / `tanh` in Q4.27 as TFLM runs them).
     pub fn table_as(self, input: Quant, arithmetic: Arithmetic) -> [i8; 256] {
         match arithmetic {
             Arithmetic::LiteRt => self.table(input),
