@@ -5,8 +5,8 @@ use neurokern::activation::Act;
 use neurokern::fingerprint::Sine;
 use neurokern::int8::blob::{MAX_QLAYERS, QMAGIC};
 use neurokern::int8::{
-    quantize_network, Aligned, Arithmetic, Fused, LeakyRelu, LutKind, OwnedLayer, OwnedModel,
-    PtqOptions, QBlob, QBlobError, QError, Quant,
+    quantize_network, Aligned, Arithmetic, Fused, Interface, LeakyRelu, LutKind, OwnedLayer,
+    OwnedModel, PtqOptions, QBlob, QBlobError, QError, Quant,
 };
 use neurokern::mlp;
 use neurokern::nn::init::{Init, SplitMix64};
@@ -57,7 +57,7 @@ fn parse(bytes: &[u8]) -> Result<OwnedModel, QBlobError> {
     let buf = Buf::new(bytes);
     let parsed = QBlob::<MAX_QLAYERS>::parse_with_capacity(buf.bytes()).map(|_| ());
     parsed?;
-    OwnedModel::from_blob(bytes)
+    OwnedModel::from_blob(bytes).map(|(m, _)| m)
 }
 
 /// Replaces the CRC so that a mutation reaches the field checks.
@@ -75,11 +75,11 @@ fn models_round_trip_and_run_the_same() {
             mixed(arithmetic, false),
             sine(arithmetic),
         ] {
-            let bytes = m.to_blob().unwrap();
+            let bytes = m.to_blob(Interface::INT8).unwrap();
             // the same model back (a fused activation whose clamp is int8's
             // whole range reads back as `Fused::None`: the same arithmetic)
-            let back = OwnedModel::from_blob(&bytes).unwrap();
-            assert_eq!(back.to_blob().unwrap(), bytes);
+            let (back, _) = OwnedModel::from_blob(&bytes).unwrap();
+            assert_eq!(back.to_blob(Interface::INT8).unwrap(), bytes);
             assert_eq!((back.input, back.output), (m.input, m.output));
             assert_eq!(back.layers.len(), m.layers.len());
             let buf = Buf::new(&bytes);
@@ -102,10 +102,13 @@ fn models_round_trip_and_run_the_same() {
 #[test]
 fn the_blob_keeps_the_arithmetic() {
     let (a, b) = (sine(Arithmetic::LiteRt), sine(Arithmetic::Tflm));
-    let (ba, bb) = (a.to_blob().unwrap(), b.to_blob().unwrap());
+    let (ba, bb) = (
+        a.to_blob(Interface::INT8).unwrap(),
+        b.to_blob(Interface::INT8).unwrap(),
+    );
     assert_ne!(ba, bb);
     assert_eq!(
-        OwnedModel::from_blob(&bb).unwrap().arithmetic,
+        OwnedModel::from_blob(&bb).unwrap().0.arithmetic,
         Arithmetic::Tflm
     );
     let differ = (-128..=127i32)
@@ -121,14 +124,16 @@ fn the_blob_keeps_the_arithmetic() {
 
 #[test]
 fn each_fault_is_named() {
-    let good = mixed(Arithmetic::LiteRt, true).to_blob().unwrap();
+    let good = mixed(Arithmetic::LiteRt, true)
+        .to_blob(Interface::INT8)
+        .unwrap();
     let n = good.len();
     let err = |b: &[u8]| parse(b).unwrap_err();
 
     assert_eq!(
         err(&good[..10]),
         QBlobError::Truncated {
-            needed: 32,
+            needed: 36,
             got: 10
         }
     );
@@ -187,34 +192,41 @@ fn each_fault_is_named() {
             field: "input quantization"
         }
     );
-    // layer 0 starts at 28: kind, arithmetic, clamp min, clamp max
     assert_eq!(
-        field(28, &[9]),
+        field(28, &[4]),
+        QBlobError::BadField {
+            layer: None,
+            field: "interface flags"
+        }
+    );
+    // layer 0 starts at 32: kind, arithmetic, clamp min, clamp max
+    assert_eq!(
+        field(32, &[9]),
         QBlobError::UnknownLayerKind { layer: 0, kind: 9 }
     );
     assert_eq!(
-        field(29, &[7]),
+        field(33, &[7]),
         QBlobError::BadField {
             layer: Some(0),
             field: "arithmetic"
         }
     );
     assert_eq!(
-        field(30, &[5, 4]),
+        field(34, &[5, 4]),
         QBlobError::BadField {
             layer: Some(0),
             field: "clamp"
         }
     );
     assert_eq!(
-        field(32, &0u32.to_le_bytes()),
+        field(36, &0u32.to_le_bytes()),
         QBlobError::BadField {
             layer: Some(0),
             field: "fan_in"
         }
     );
     // the first multiplier's mantissa (after 32 bytes of record and 7 scales)
-    let m0 = 28 + 32 + 4 * 7;
+    let m0 = 32 + 32 + 4 * 7;
     assert!(matches!(
         field(m0, &(1i32 << 30).to_le_bytes()),
         QBlobError::BadField {
@@ -231,12 +243,12 @@ fn each_fault_is_named() {
 
 #[test]
 fn a_changed_table_entry_is_refused() {
-    let good = sine(Arithmetic::LiteRt).to_blob().unwrap();
-    let model = OwnedModel::from_blob(&good).unwrap();
+    let good = sine(Arithmetic::LiteRt).to_blob(Interface::INT8).unwrap();
+    let (model, _) = OwnedModel::from_blob(&good).unwrap();
     assert!(matches!(model.layers[1], OwnedLayer::Lut { .. }));
     // layer 1 (the table) starts after layer 0's record
     let l0 = 32 + 12 * 16 + 4 * 16 + 16;
-    let table = 28 + l0 + 16;
+    let table = 32 + l0 + 16;
     let mut b = good.clone();
     b[table + 5] = b[table + 5].wrapping_add(1);
     reseal(&mut b);
@@ -248,7 +260,9 @@ fn a_changed_table_entry_is_refused() {
 
 #[test]
 fn capacity_is_reported_only_for_an_otherwise_valid_blob() {
-    let good = mixed(Arithmetic::LiteRt, true).to_blob().unwrap();
+    let good = mixed(Arithmetic::LiteRt, true)
+        .to_blob(Interface::INT8)
+        .unwrap();
     let buf = Buf::new(&good);
     assert_eq!(
         QBlob::<'_, 2>::parse_with_capacity(buf.bytes()).unwrap_err(),
@@ -258,7 +272,7 @@ fn capacity_is_reported_only_for_an_otherwise_valid_blob() {
         }
     );
     let mut bad = good.clone();
-    bad[29] = 7;
+    bad[33] = 7;
     reseal(&mut bad);
     let buf = Buf::new(&bad);
     assert!(matches!(
@@ -271,7 +285,9 @@ fn capacity_is_reported_only_for_an_otherwise_valid_blob() {
 /// never panics, and what it accepts runs and writes back to the same bytes.
 #[test]
 fn no_byte_makes_the_parser_panic_or_accept_garbage() {
-    let good = mixed(Arithmetic::Tflm, false).to_blob().unwrap();
+    let good = mixed(Arithmetic::Tflm, false)
+        .to_blob(Interface::INT8)
+        .unwrap();
     let mut accepted = 0;
     for at in 0..good.len() - 4 {
         for delta in [1u8, 0x80] {
@@ -283,7 +299,7 @@ fn no_byte_makes_the_parser_panic_or_accept_garbage() {
                 accepted += 1;
                 let model = blob.model();
                 let mut out = vec![0u8; model.blob_len()];
-                model.write_blob(&mut out).unwrap();
+                model.write_blob(blob.interface(), &mut out).unwrap();
                 assert_eq!(out, b, "byte {at} + {delta} accepted but not canonical");
                 let mut y = vec![0i8; model.fan_out()];
                 let x = vec![3i8; model.fan_in()];
@@ -308,7 +324,7 @@ fn a_model_deeper_than_a_blob_is_refused() {
         layers: vec![layer; MAX_QLAYERS + 1],
     };
     assert_eq!(
-        deep.to_blob().unwrap_err(),
+        deep.to_blob(Interface::INT8).unwrap_err(),
         QBlobError::LayerCount {
             found: MAX_QLAYERS + 1
         }

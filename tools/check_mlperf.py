@@ -9,7 +9,8 @@ neurokern's LiteRT arithmetic, and TensorFlow Lite Micro's interpreter (PyPI
 BIN is the `neurokern-tflite` binary, DATA_DIR `../shared/mlperf-tiny`
 (third-party data, read in place). For both int8 models (`ad01_int8`, int8
 interface; `model_ToyCar_quant_fullint`, float interface) and both
-arithmetics, every output of the 196 windows of the reference input and of
+arithmetics, every output (of the `.tflite` and of its int8 blob, written
+by `convert --blob`, which must give the same bytes) of the 196 windows of the reference input and of
 200 random inputs must equal the runtime's, and each window's anomaly score
 (mean over the 640 outputs of (dequantized output - float input)^2, summed
 in f64 in index order) must equal the one computed here from the runtime's
@@ -128,6 +129,18 @@ def main():
                 failed = True
                 continue
             got = np.fromfile(out, dtype=np.float32 if float_io else np.int8).reshape(want.shape)
+            # the same model as an int8 blob (convert --blob), run from the blob:
+            # the same bytes, so the blob path is held to the runtime too
+            blob, out_blob = work / f"{path.stem}.{arith}.nkq", work / f"{path.stem}.{arith}.blob.out"
+            for cmd in (["convert", str(path), "--arithmetic", arith, "--blob", str(blob)],
+                        ["run", str(blob), str(inp), str(out_blob)]):
+                r = subprocess.run([str(binary)] + cmd, capture_output=True, text=True)
+                if r.returncode != 0:
+                    print(f"FAIL {name} {arith}: neurokern-tflite {cmd[0]} (blob) failed: {r.stderr.strip()}")
+                    failed = True
+            if not out_blob.exists() or out_blob.read_bytes() != out.read_bytes():
+                print(f"FAIL {name} {arith}: the blob's outputs differ from the .tflite's")
+                failed = True
             if perturb:
                 got = got.copy()
                 got.flat[7] = got.flat[7] + (1 if not float_io else np.float32(0.5))

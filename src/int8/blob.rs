@@ -16,7 +16,8 @@
 //! | 8 | 4 | length of the whole blob in bytes, CRC included (u32) |
 //! | 12 | 8 | input quantization: scale f32, zero point i32 |
 //! | 20 | 8 | output quantization |
-//! | 28 | … | `n` layer records, each starting with a kind byte |
+//! | 28 | 4 | interface flags (u32): bit 0 the model takes f32 (QUANTIZE at its input), bit 1 it gives f32 (DEQUANTIZE at its output); the other bits zero |
+//! | 32 | … | `n` layer records, each starting with a kind byte |
 //! | end − 4 | 4 | CRC-32 (IEEE 802.3) of every byte before it (u32) |
 //!
 //! Layer records (`q` = a quantization, scale f32 then zero point i32):
@@ -39,11 +40,12 @@
 //! let q = Quant::new(0.5, 0);
 //! let owned = OwnedModel { input: q, output: q, arithmetic: Arithmetic::Tflm,
 //!     layers: vec![OwnedLayer::fully_connected(2, 1, vec![2, -3], vec![7], vec![0.25], q, q, Fused::Relu)] };
-//! let bytes = owned.to_blob().unwrap();
+//! let bytes = owned.to_blob(Interface::INT8).unwrap();
 //! // firmware: `static BLOB: &Aligned<[u8]> = &Aligned(*include_bytes!("model.nkq"));`
 //! let mut storage = Aligned([0u8; 128]);
 //! storage.0[..bytes.len()].copy_from_slice(&bytes);
 //! let blob = QBlob::parse(&storage.0[..bytes.len()]).unwrap();
+//! assert_eq!(blob.interface(), Interface::INT8);
 //! let mut y = [0i8];
 //! blob.model().run(&[4, 1], &mut y, &mut [0; 4]).unwrap();
 //! assert_eq!(y, [3]); // (2·4 − 3·1 + 7) · (0.5 · 0.25 / 0.5) = 12 · 0.25
@@ -65,7 +67,7 @@ pub const MAX_QLAYERS: usize = 32;
 pub const DEFAULT_QLAYERS: usize = 16;
 /// The widest tensor a blob may describe.
 const MAX_WIDTH: u32 = 1 << 16;
-const HEADER: usize = 28;
+const HEADER: usize = 32;
 const CRC: usize = 4;
 
 const FC: u8 = 1;
@@ -79,6 +81,31 @@ const LEAKY: u8 = 3;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Aligned<T: ?Sized>(pub T);
 
+/// What a model's caller hands it and gets back: int8, or f32 quantized
+/// and dequantized at the edges ([`QModel::predict`]). Recorded in the
+/// blob so that a tool runs the model on what it was validated with.
+#[cfg_attr(all(feature = "defmt", target_os = "none"), derive(defmt::Format))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Interface {
+    /// The model takes f32 (a `.tflite` with QUANTIZE at its input).
+    pub float_input: bool,
+    /// The model gives f32 (DEQUANTIZE at its output).
+    pub float_output: bool,
+}
+
+impl Interface {
+    /// int8 in, int8 out.
+    pub const INT8: Interface = Interface {
+        float_input: false,
+        float_output: false,
+    };
+    /// f32 in, f32 out.
+    pub const FLOAT: Interface = Interface {
+        float_input: true,
+        float_output: true,
+    };
+}
+
 /// A parsed int8 blob: the checked layer records, borrowing the blob's
 /// bytes, with room for `MAX` layers (on the stack or in a `static`).
 #[derive(Clone, Debug)]
@@ -87,6 +114,7 @@ pub struct QBlob<'a, const MAX: usize = DEFAULT_QLAYERS> {
     output: Quant,
     layers: heapless::Vec<QLayer<'a>, MAX>,
     max_width: usize,
+    interface: Interface,
 }
 
 impl<'a> QBlob<'a> {
@@ -158,6 +186,14 @@ impl<'a, const MAX: usize> QBlob<'a, MAX> {
         };
         let input = r.quant("input quantization")?;
         let output = r.quant("output quantization")?;
+        let flags = r.u32()?;
+        if flags > 3 {
+            return Err(r.bad("interface flags"));
+        }
+        let interface = Interface {
+            float_input: flags & 1 != 0,
+            float_output: flags & 2 != 0,
+        };
         let mut layers = heapless::Vec::new();
         let (mut width, mut quant) = (0usize, input);
         for index in 0..n {
@@ -192,12 +228,18 @@ impl<'a, const MAX: usize> QBlob<'a, MAX> {
             output,
             layers,
             max_width,
+            interface,
         })
     }
 
     /// The model, ready to run.
     pub fn model(&self) -> QModel<'_> {
         QModel::checked(self.input, self.output, &self.layers, self.max_width)
+    }
+
+    /// What the model was validated with: int8 or f32 at each edge.
+    pub fn interface(&self) -> Interface {
+        self.interface
     }
 }
 
@@ -419,13 +461,14 @@ impl QModel<'_> {
     }
 
     /// Writes the model as an int8 blob (format in [`crate::int8::blob`])
-    /// into `buf`; returns the bytes written.
+    /// into `buf`, with the `interface` it was validated with; returns the
+    /// bytes written.
     ///
     /// # Errors
     /// [`QBlobError::BufferTooSmall`]; [`QBlobError::LayerCount`] for a
     /// model deeper than [`MAX_QLAYERS`]; [`QBlobError::BadField`] for a
     /// shape wider than a blob holds.
-    pub fn write_blob(&self, buf: &mut [u8]) -> Result<usize, QBlobError> {
+    pub fn write_blob(&self, interface: Interface, buf: &mut [u8]) -> Result<usize, QBlobError> {
         let len = self.blob_len();
         if buf.len() < len {
             return Err(QBlobError::BufferTooSmall {
@@ -456,6 +499,7 @@ impl QModel<'_> {
         w.u32(len as u32);
         w.quant(self.input_quant());
         w.quant(self.output_quant());
+        w.u32(interface.float_input as u32 | (interface.float_output as u32) << 1);
         for l in self.layers() {
             match l {
                 QLayer::FullyConnected(f) => {

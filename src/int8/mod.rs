@@ -60,7 +60,7 @@ mod ptq;
 mod quant;
 mod tflm;
 
-pub use blob::{Aligned, QBlob};
+pub use blob::{Aligned, Interface, QBlob};
 pub use blob_error::QBlobError;
 pub use fully_connected::{fold_bias, FullyConnected};
 pub use leaky_relu::LeakyRelu;

@@ -8,8 +8,8 @@ use std::string::ToString;
 use std::vec::Vec;
 
 use super::{
-    fold_bias, Arithmetic, FullyConnected, Fused, LeakyRelu, Lut, LutKind, Multiplier, QBlob,
-    QBlobError, QError, QLayer, QModel, Quant,
+    fold_bias, Arithmetic, FullyConnected, Fused, Interface, LeakyRelu, Lut, LutKind, Multiplier,
+    QBlob, QBlobError, QError, QLayer, QModel, Quant,
 };
 
 /// One owned int8 layer ([`QLayer`] with its slices in `Vec`s).
@@ -338,31 +338,34 @@ impl OwnedModel {
     /// # Errors
     /// The model's check ([`QError`]), or a model a blob cannot hold (more
     /// than [`MAX_QLAYERS`](super::blob::MAX_QLAYERS) layers).
-    pub fn to_blob(&self) -> Result<Vec<u8>, QBlobError> {
+    pub fn to_blob(&self, interface: Interface) -> Result<Vec<u8>, QBlobError> {
         self.with_model(|m| {
             let mut buf = std::vec![0u8; m.blob_len()];
-            m.write_blob(&mut buf).map(|_| buf)
+            m.write_blob(interface, &mut buf).map(|_| buf)
         })
         .map_err(QBlobError::Model)?
     }
 
     /// Reads an int8 blob back into the owned form (TFLite's biases from
-    /// the folded ones, the fused activation from the clamp). The bytes are
-    /// copied to an aligned buffer first, so any slice will do.
+    /// the folded ones, the fused activation from the clamp: the first of
+    /// ReLU, none, ReLU6, ReLU1 that gives it), with the
+    /// interface it records. The bytes are copied to an aligned buffer
+    /// first, so any slice will do.
     ///
     /// ```
     /// # use neurokern::int8::*;
     /// let q = Quant::new(0.5, 3);
     /// let m = OwnedModel { input: q, output: q, arithmetic: Arithmetic::Tflm,
     ///     layers: vec![OwnedLayer::fully_connected(2, 1, vec![2, -3], vec![7], vec![0.25], q, q, Fused::Relu)] };
-    /// assert_eq!(OwnedModel::from_blob(&m.to_blob().unwrap()).unwrap(), m);
+    /// let blob = m.to_blob(Interface::FLOAT).unwrap();
+    /// assert_eq!(OwnedModel::from_blob(&blob).unwrap(), (m, Interface::FLOAT));
     /// ```
     ///
     /// # Errors
     /// Whatever [`QBlob::parse`](super::QBlob::parse) finds; a clamp no
     /// fused activation gives, or layers that disagree on the arithmetic
     /// ([`QBlobError::BadField`]).
-    pub fn from_blob(bytes: &[u8]) -> Result<OwnedModel, QBlobError> {
+    pub fn from_blob(bytes: &[u8]) -> Result<(OwnedModel, Interface), QBlobError> {
         let words: Vec<u32> = bytes
             .chunks(4)
             .map(|c| {
@@ -386,7 +389,9 @@ impl OwnedModel {
                     if *arithmetic.get_or_insert(f.arithmetic) != f.arithmetic {
                         return Err(bad("arithmetic (an OwnedModel has one for every layer)"));
                     }
-                    let fused = [Fused::None, Fused::Relu, Fused::Relu6, Fused::Relu1]
+                    // ReLU before NONE: where the two clamp alike (an output
+                    // zero point of −128) a converter wrote RELU
+                    let fused = [Fused::Relu, Fused::None, Fused::Relu6, Fused::Relu1]
                         .into_iter()
                         .find(|fu| fu.range(f.output) == f.clamp)
                         .ok_or(bad("clamp (no fused activation gives it)"))?;
@@ -410,11 +415,12 @@ impl OwnedModel {
                 QLayer::LeakyRelu(r) => OwnedLayer::LeakyRelu(*r),
             });
         }
-        Ok(OwnedModel {
+        let owned = OwnedModel {
             input: model.input_quant(),
             output: model.output_quant(),
             layers,
             arithmetic: arithmetic.unwrap_or_default(),
-        })
+        };
+        Ok((owned, blob.interface()))
     }
 }

@@ -19,6 +19,17 @@ pub struct TfliteModel {
     pub description: String,
 }
 
+impl TfliteModel {
+    /// The model's interface (int8 or f32 at each edge), as an int8 blob
+    /// records it.
+    pub fn interface(&self) -> neurokern::int8::Interface {
+        neurokern::int8::Interface {
+            float_input: self.float_input,
+            float_output: self.float_output,
+        }
+    }
+}
+
 /// Why a file was refused. Every refusal names what it found.
 #[derive(Debug)]
 #[non_exhaustive]

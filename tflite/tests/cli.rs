@@ -110,6 +110,71 @@ fn run_gives_each_arithmetic_its_rounding() {
     assert_eq!([y[0] as u8, y[1] as u8], [outs[1][2], outs[1][3]]);
 }
 
+/// `convert --blob` writes the blob the library writes; `run` on it gives
+/// the `.tflite`'s outputs with the arithmetic the blob carries, and
+/// refuses another.
+#[test]
+fn convert_writes_a_blob_that_run_reads() {
+    let d = dir("blob");
+    let m = model(&d);
+    let blob = d.join("m.nkq");
+    let out = tool(&["convert", s(&m), "--arithmetic", "tflm", "--blob", s(&blob)]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("int8 blob NKQ8 version 1"), "{text}");
+    let bytes = std::fs::read(&blob).unwrap();
+    let t = neurokern_tflite::read_with(&std::fs::read(&m).unwrap(), Arithmetic::Tflm).unwrap();
+    assert_eq!(bytes, t.model.to_blob(t.interface()).unwrap());
+
+    let rows: Vec<u8> = (0..=255u8)
+        .flat_map(|b| [b, b.wrapping_mul(7), 3])
+        .collect();
+    let input = d.join("x.i8");
+    std::fs::write(&input, &rows).unwrap();
+    let (from_tflite, from_blob) = (d.join("y.tflite"), d.join("y.blob"));
+    assert!(tool(&[
+        "run",
+        s(&m),
+        s(&input),
+        s(&from_tflite),
+        "--arithmetic",
+        "tflm"
+    ])
+    .status
+    .success());
+    assert!(tool(&["run", s(&blob), s(&input), s(&from_blob)])
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read(&from_tflite).unwrap(),
+        std::fs::read(&from_blob).unwrap()
+    );
+
+    let other = d.join("y.other");
+    let out = tool(&[
+        "run",
+        s(&blob),
+        s(&input),
+        s(&other),
+        "--arithmetic",
+        "litert",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the blob follows the tflm arithmetic"));
+    assert!(!other.exists());
+
+    // a blob with one byte changed is refused by its checksum, naming it
+    let mut bad = bytes.clone();
+    bad[50] ^= 1;
+    let bad_blob = d.join("bad.nkq");
+    std::fs::write(&bad_blob, &bad).unwrap();
+    let out = tool(&["run", s(&bad_blob), s(&input), s(&other)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.nkq: checksum mismatch"), "{err}");
+    assert!(!other.exists());
+}
+
 #[test]
 fn bad_input_is_refused_and_leaves_no_output() {
     let d = dir("bad");

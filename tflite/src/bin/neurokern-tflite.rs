@@ -2,32 +2,47 @@
 //! raw inputs to compare with the runtime it was validated on.
 //!
 //! ```text
-//! neurokern-tflite convert MODEL.tflite [--arithmetic litert|tflm] [--rust FILE] [--name NAME]
-//! neurokern-tflite run MODEL.tflite INPUT OUTPUT [--arithmetic litert|tflm]
+//! neurokern-tflite convert MODEL [--arithmetic litert|tflm] [--rust FILE] [--name NAME] [--blob FILE]
+//! neurokern-tflite run MODEL INPUT OUTPUT [--arithmetic litert|tflm]
 //!                      [--scores FILE --reference FILE]
 //! ```
 //!
-//! In this repository: `cargo tflite convert …` (an alias). Inputs and
-//! outputs are raw little-endian rows: int8 for a model with an int8
-//! interface, f32 for one with QUANTIZE / DEQUANTIZE at its edges.
+//! MODEL is a `.tflite` file or an int8 blob (`NKQ8`, written by
+//! `convert --blob`). In this repository: `cargo tflite convert …` (an
+//! alias). Inputs and outputs are raw little-endian rows: int8 for a model
+//! with an int8 interface, f32 for one with QUANTIZE / DEQUANTIZE at its
+//! edges.
 #![forbid(unsafe_code)]
 
-use neurokern::int8::{Arithmetic, OwnedLayer, OwnedModel};
-use neurokern_tflite::{read_with, TfliteModel};
+use neurokern::int8::blob::QMAGIC;
+use neurokern::int8::{Arithmetic, Interface, OwnedLayer, OwnedModel};
+use neurokern_tflite::read_with;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  neurokern-tflite convert MODEL.tflite [--arithmetic litert|tflm] [--rust FILE] [--name NAME]
+  neurokern-tflite convert MODEL [--arithmetic litert|tflm] [--rust FILE] [--name NAME] [--blob FILE]
       prints the model (layers, MACs, weight and scratch bytes, arithmetic);
-      --rust writes it as Rust statics for firmware (QModel::new(NAME_INPUT, NAME_OUTPUT, &NAME_LAYERS))
-  neurokern-tflite run MODEL.tflite INPUT OUTPUT [--arithmetic litert|tflm] [--scores FILE --reference FILE]
+      --rust writes it as Rust statics for firmware (QModel::new(NAME_INPUT, NAME_OUTPUT, &NAME_LAYERS));
+      --blob writes it as an int8 blob (NKQ8) that firmware reads in place from flash
+      (Rust: QBlob::parse; C: nk_qmodel_from_bytes)
+  neurokern-tflite run MODEL INPUT OUTPUT [--arithmetic litert|tflm] [--scores FILE --reference FILE]
       runs every row of INPUT (raw little-endian int8, or f32 for a float-interface model)
       and writes the outputs to OUTPUT in the same form; --scores writes, per row, the
       mean of (dequantized output - reference)^2 in f64 (MLPerf Tiny's anomaly score),
       the reference rows being raw f32
+  MODEL: a .tflite file, or an int8 blob written by convert --blob
   --arithmetic: the rounding of the runtime the model was validated on: litert (the
-      default: Python's TFLite interpreter) or tflm (TensorFlow Lite Micro, CMSIS-NN)";
+      default: Python's TFLite interpreter) or tflm (TensorFlow Lite Micro, CMSIS-NN);
+      a blob carries the arithmetic it was converted with";
+
+/// `println!` that does not panic when stdout is closed (`| head`).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +59,10 @@ fn main() -> ExitCode {
 struct Parsed {
     positional: Vec<String>,
     arithmetic: Arithmetic,
+    /// `--arithmetic` was given (a blob then must follow it).
+    arithmetic_given: bool,
     rust: Option<PathBuf>,
+    blob: Option<PathBuf>,
     name: String,
     scores: Option<PathBuf>,
     reference: Option<PathBuf>,
@@ -54,7 +72,9 @@ fn parse(args: &[String]) -> Result<Parsed, String> {
     let mut p = Parsed {
         positional: Vec::new(),
         arithmetic: Arithmetic::LiteRt,
+        arithmetic_given: false,
         rust: None,
+        blob: None,
         name: "MODEL".into(),
         scores: None,
         reference: None,
@@ -80,8 +100,10 @@ fn parse(args: &[String]) -> Result<Parsed, String> {
                 let v = value()?;
                 p.arithmetic = Arithmetic::from_name(&v)
                     .ok_or_else(|| format!("--arithmetic {v:?}: litert or tflm"))?;
+                p.arithmetic_given = true;
             }
             "--rust" => p.rust = Some(value()?.into()),
+            "--blob" => p.blob = Some(value()?.into()),
             "--name" => {
                 let v = value()?;
                 let ok = v.chars().next().is_some_and(|c| c.is_ascii_uppercase())
@@ -107,7 +129,7 @@ fn cli(args: &[String]) -> Result<(), String> {
     let p = parse(&args[1..])?;
     match (cmd.as_str(), p.positional.as_slice()) {
         ("-h" | "--help" | "help", _) => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             Ok(())
         }
         ("convert", [model]) => convert(Path::new(model), &p),
@@ -119,9 +141,32 @@ fn cli(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn load(path: &Path, arithmetic: Arithmetic) -> Result<TfliteModel, String> {
+/// A model read from a `.tflite` file or an int8 blob.
+struct Loaded {
+    model: OwnedModel,
+    interface: Interface,
+}
+
+fn load(path: &Path, p: &Parsed) -> Result<Loaded, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    read_with(&bytes, arithmetic).map_err(|e| format!("{}: {e}", path.display()))
+    let at = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    if bytes.starts_with(&QMAGIC) {
+        let (model, interface) = OwnedModel::from_blob(&bytes).map_err(|e| at(&e))?;
+        if p.arithmetic_given && p.arithmetic != model.arithmetic {
+            return Err(at(&format_args!(
+                "the blob follows the {} arithmetic; --arithmetic {} cannot change it \
+                 (convert the .tflite again with it)",
+                model.arithmetic.name(),
+                p.arithmetic.name()
+            )));
+        }
+        return Ok(Loaded { model, interface });
+    }
+    let t = read_with(&bytes, p.arithmetic).map_err(|e| at(&e))?;
+    Ok(Loaded {
+        interface: t.interface(),
+        model: t.model,
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it, so that a
@@ -136,28 +181,38 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 fn convert(path: &Path, p: &Parsed) -> Result<(), String> {
-    let t = load(path, p.arithmetic)?;
+    let t = load(path, p)?;
     let m = &t.model;
-    println!("{}: {}", path.display(), summary(&t));
+    say!("{}: {}", path.display(), summary(&t));
     for (k, l) in m.layers.iter().enumerate() {
-        println!("  {k:>2}  {}", layer_line(l));
+        say!("  {k:>2}  {}", layer_line(l));
     }
     if let Some(out) = &p.rust {
         let src = m.to_rust(&p.name).map_err(|e| e.to_string())?;
         let text = format!(
             "//! GENERATED by `neurokern-tflite convert {} --arithmetic {} --name {}`. Do not edit.\n{src}",
             path.file_name().and_then(|f| f.to_str()).unwrap_or("MODEL.tflite"),
-            p.arithmetic.name(),
+            m.arithmetic.name(),
             p.name
         );
         write_atomic(out, text.as_bytes())?;
-        println!("wrote {}", out.display());
+        say!("wrote {}", out.display());
+    }
+    if let Some(out) = &p.blob {
+        let blob = m.to_blob(t.interface).map_err(|e| e.to_string())?;
+        write_atomic(out, &blob)?;
+        say!(
+            "wrote {} ({} bytes, int8 blob NKQ8 version {})",
+            out.display(),
+            blob.len(),
+            neurokern::int8::blob::QVERSION
+        );
     }
     Ok(())
 }
 
 /// One line: interface, widths, MACs, bytes, arithmetic.
-fn summary(t: &TfliteModel) -> String {
+fn summary(t: &Loaded) -> String {
     let m = &t.model;
     let (fan_in, fan_out, max_width) = m
         .with_model(|q| (q.fan_in(), q.fan_out(), q.max_width()))
@@ -177,8 +232,8 @@ fn summary(t: &TfliteModel) -> String {
         "{} layers, {fan_in} {} in -> {fan_out} {} out, {macs} MACs, {} bytes of parameters, \
          {} bytes of scratch, arithmetic: {}",
         m.layers.len(),
-        io(t.float_input),
-        io(t.float_output),
+        io(t.interface.float_input),
+        io(t.interface.float_output),
         m.parameter_bytes(),
         2 * max_width,
         m.arithmetic
@@ -192,9 +247,12 @@ fn layer_line(l: &OwnedLayer) -> String {
             fan_out,
             weight_scales,
             fused,
+            output,
             ..
         } => format!(
-            "FULLY_CONNECTED {fan_in} -> {fan_out}, fused {fused:?}, {} weight scale(s)",
+            "FULLY_CONNECTED {fan_in} -> {fan_out}, fused {fused:?} (clamp {}..={}), {} weight scale(s)",
+            fused.range(*output).0,
+            fused.range(*output).1,
             weight_scales.len()
         ),
         OwnedLayer::Lut { kind, width, .. } => format!("{kind:?} over {width}"),
@@ -211,20 +269,21 @@ fn f32s(bytes: &[u8]) -> Vec<f32> {
 }
 
 fn run(model: &Path, input: &Path, output: &Path, p: &Parsed) -> Result<(), String> {
-    let t = load(model, p.arithmetic)?;
+    let t = load(model, p)?;
     let m = &t.model;
+    let (float_input, float_output) = (t.interface.float_input, t.interface.float_output);
     let (fan_in, fan_out) = m
         .with_model(|q| (q.fan_in(), q.fan_out()))
         .map_err(|e| e.to_string())?;
     let raw = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
-    let elem = if t.float_input { 4 } else { 1 };
+    let elem = if float_input { 4 } else { 1 };
     let row = fan_in * elem;
     if raw.is_empty() || raw.len() % row != 0 {
         return Err(format!(
             "{}: {} bytes is not a whole number of rows of {fan_in} {} ({row} bytes each)",
             input.display(),
             raw.len(),
-            if t.float_input { "f32" } else { "int8" }
+            if float_input { "f32" } else { "int8" }
         ));
     }
     let rows = raw.len() / row;
@@ -243,12 +302,12 @@ fn run(model: &Path, input: &Path, output: &Path, p: &Parsed) -> Result<(), Stri
         (None, None) => None,
         _ => return Err("--scores and --reference go together".into()),
     };
-    let mut out = Vec::with_capacity(rows * fan_out * if t.float_output { 4 } else { 1 });
+    let mut out = Vec::with_capacity(rows * fan_out * if float_output { 4 } else { 1 });
     let mut scores = Vec::with_capacity(rows * 8);
     let mut qy = vec![0i8; fan_out];
     let mut qx = vec![0i8; fan_in];
     for (r, x) in raw.chunks_exact(row).enumerate() {
-        if t.float_input {
+        if float_input {
             m.input.quantize_slice(&f32s(x), &mut qx);
         } else {
             for (q, &b) in qx.iter_mut().zip(x) {
@@ -257,7 +316,7 @@ fn run(model: &Path, input: &Path, output: &Path, p: &Parsed) -> Result<(), Stri
         }
         m.run(&qx, &mut qy).map_err(|e| e.to_string())?;
         for &q in &qy {
-            if t.float_output {
+            if float_output {
                 out.extend_from_slice(&m.output.dequantize(q).to_le_bytes());
             } else {
                 out.push(q as u8);
