@@ -16,6 +16,24 @@ fn main() {
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory/{board}.x");
     println!("cargo:rerun-if-changed=build.rs");
+    // MLPerf Tiny's anomaly detector for the `ad01` program: the int8 blob
+    // and the quantized spectrogram `cargo xtask mcu` writes to
+    // $NEUROKERN_AD01_DIR (from ../shared/mlperf-tiny, never copied into the
+    // repository). Without it, or on the micro:bit (256 KB of flash cannot
+    // hold 271 KB of weights), the program is built without the model and
+    // says so.
+    println!("cargo:rerun-if-env-changed=NEUROKERN_AD01_DIR");
+    let dir = env::var_os("NEUROKERN_AD01_DIR").map(PathBuf::from);
+    for name in ["ad01.nkq", "ad01_frames.i8"] {
+        let bytes = match &dir {
+            Some(d) if board != "microbit" => {
+                println!("cargo:rerun-if-changed={}", d.join(name).display());
+                fs::read(d.join(name)).unwrap_or_else(|e| panic!("{}: {e}", d.join(name).display()))
+            }
+            _ => Vec::new(),
+        };
+        fs::write(out.join(name), bytes).unwrap();
+    }
     // defmt's interned strings need its linker script
     if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
         println!("cargo:rustc-link-arg-bin=defmt_log=-Tdefmt.x");

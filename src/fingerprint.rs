@@ -42,6 +42,52 @@ impl Fnv {
     pub fn slice(&mut self, v: &[f32]) {
         v.iter().for_each(|x| self.f32(*x));
     }
+    /// Folds int8 values, one byte each.
+    pub fn i8s(&mut self, v: &[i8]) {
+        for &b in v {
+            self.0 = (self.0 ^ u64::from(b as u8)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// Log-mel bins per frame of MLPerf Tiny's anomaly-detection input.
+pub const AD_BINS: usize = 128;
+/// Frames per window: the model's input is 5 × 128 = 640 values.
+pub const AD_FRAMES_PER_WINDOW: usize = 5;
+
+/// MLPerf Tiny's anomaly-detection workload: window `k` of a spectrogram is
+/// frames `k … k + 4` (of [`AD_BINS`] values each, already quantized to the
+/// model's input) flattened; `run` infers one window into `y`, and the
+/// outputs of every window, in order, are hashed (FNV-1a over the bytes).
+/// Returns the hash and the number of windows (196 for the reference
+/// input's 200 frames). The host and the firmware call this one function,
+/// so their fingerprints can only differ through the inference.
+///
+/// ```
+/// # use neurokern::fingerprint::ad_windows;
+/// let frames = [1i8; 128 * 6];
+/// let mut y = [0i8; 2];
+/// let (_, n) = ad_windows(&frames, &mut y, |x, y| { y[0] = x[0]; Ok(()) }).unwrap();
+/// assert_eq!(n, 2);
+/// ```
+///
+/// # Errors
+/// The first error `run` returns.
+pub fn ad_windows<E>(
+    frames: &[i8],
+    y: &mut [i8],
+    mut run: impl FnMut(&[i8], &mut [i8]) -> Result<(), E>,
+) -> Result<(u64, usize), E> {
+    let mut h = Fnv::default();
+    let n = (frames.len() / AD_BINS).saturating_sub(AD_FRAMES_PER_WINDOW - 1);
+    for k in 0..n {
+        run(
+            &frames[k * AD_BINS..(k + AD_FRAMES_PER_WINDOW) * AD_BINS],
+            y,
+        )?;
+        h.i8s(y);
+    }
+    Ok((h.0, n))
 }
 
 /// Number of inputs in the kernel workload.

@@ -29,15 +29,15 @@ typedef enum nk_status {
    */
   NK_ERR_OVERLAP = 3,
   /*
-   The scratch buffer is shorter than nk_model_scratch_len.
+   The scratch buffer is shorter than nk_model_scratch_len (nk_qmodel_scratch_len).
    */
   NK_ERR_SCRATCH = 4,
   /*
-   The model was not initialised by nk_model_from_bytes.
+   The model was not initialised by nk_model_from_bytes (nk_qmodel_from_bytes).
    */
   NK_ERR_MODEL = 5,
   /*
-   A float pointer is not 4-byte aligned, or nk_model storage is not 8-byte aligned.
+   A float pointer or an int8 blob is not 4-byte aligned, or nk_model / nk_qmodel storage is not 8-byte aligned.
    */
   NK_ERR_ALIGN = 6,
   /*
@@ -53,7 +53,7 @@ typedef enum nk_status {
    */
   NK_ERR_BLOB_TRAILING = 11,
   /*
-   The blob does not start with NKRN.
+   The blob does not start with NKRN (nk_model) or NKQ8 (nk_qmodel).
    */
   NK_ERR_BLOB_MAGIC = 12,
   /*
@@ -80,6 +80,10 @@ typedef enum nk_status {
    A parameter is NaN or infinite.
    */
   NK_ERR_BLOB_NONFINITE = 18,
+  /*
+   A field of an int8 blob holds a value it may not: a quantization, a multiplier that is not the one its scales give, a table, a clamp, padding or reserved bytes.
+   */
+  NK_ERR_BLOB_FIELD = 19,
 } nk_status;
 
 /*
@@ -101,6 +105,11 @@ typedef enum nk_status {
 
 
 /*
+ The layers an `nk_qmodel` holds (a blob with more is `NK_ERR_BLOB_LAYERS`).
+ */
+#define NK_QMODEL_MAX_LAYERS 16
+
+/*
  Storage for a model (1280 bytes, 8-aligned), provided by the caller (no heap): fill it with
  `nk_model_from_bytes`. The model borrows the blob, which must stay alive
  and unchanged while the model is used. Storage that is not 8-byte aligned
@@ -109,6 +118,17 @@ typedef enum nk_status {
 typedef struct nk_model {
   uint64_t _opaque[160];
 } nk_model;
+
+/*
+ Storage for an int8 model (2048 bytes, 8-aligned), provided by the
+ caller (no heap): fill it with `nk_qmodel_from_bytes`. The model borrows
+ the blob, which must stay alive and unchanged while the model is used
+ (a blob in flash is read in place). Storage that is not 8-byte aligned
+ gets `NK_ERR_ALIGN` from every function.
+ */
+typedef struct nk_qmodel {
+  uint64_t _opaque[256];
+} nk_qmodel;
 
 #ifdef __cplusplus
 extern "C" {
@@ -325,6 +345,89 @@ nk_status nk_model_predict(const struct nk_model *model,
  an unknown code gets "unknown status code").
  */
 const char *nk_status_str(int32_t status);
+
+/*
+ Validates an int8 blob (`len` bytes at `blob`, 4-byte aligned: magic,
+ version, length, CRC-32, every field, the layers' chain) and stores a
+ model that borrows it in `*model`. No copy, no heap. On error `*model`
+ is left invalid.
+
+ # Safety
+ `model` must point to writable `nk_qmodel` storage; `blob` to `len`
+ readable bytes that stay alive and unchanged while the model is used.
+ */
+nk_status nk_qmodel_from_bytes(struct nk_qmodel *model, const uint8_t *blob, size_t len);
+
+/*
+ Writes the number of inputs of the int8 model to `*out`.
+
+ # Safety
+ `model` must point to `nk_qmodel` storage and `out` to a writable `size_t`.
+ */
+nk_status nk_qmodel_input_len(const struct nk_qmodel *model, size_t *out);
+
+/*
+ Writes the number of outputs of the int8 model to `*out`.
+
+ # Safety
+ `model` must point to `nk_qmodel` storage and `out` to a writable `size_t`.
+ */
+nk_status nk_qmodel_output_len(const struct nk_qmodel *model, size_t *out);
+
+/*
+ Writes the bytes of scratch `nk_qmodel_run_i8` and
+ `nk_qmodel_predict_f32` need to `*out` (`2 · widest layer + inputs +
+ outputs`).
+
+ # Safety
+ `model` must point to `nk_qmodel` storage and `out` to a writable `size_t`.
+ */
+nk_status nk_qmodel_scratch_len(const struct nk_qmodel *model, size_t *out);
+
+/*
+ Writes 1 to `*float_input` if the model was converted from a `.tflite`
+ that takes floats (QUANTIZE at its input), else 0, and likewise
+ `*float_output`: which of the two run functions its users validated.
+
+ # Safety
+ `model` must point to `nk_qmodel` storage; the outputs to writable `int`s.
+ */
+nk_status nk_qmodel_interface(const struct nk_qmodel *model, int *float_input, int *float_output);
+
+/*
+ int8 inference: `y = f(x)`, `x` of `nk_qmodel_input_len` int8 values
+ quantized as the model's input, `y` of `nk_qmodel_output_len`, using
+ `scratch` (`scratch_len` bytes, at least `nk_qmodel_scratch_len`).
+ Bit-identical to the Rust crate and to the runtime the model's
+ arithmetic names (LiteRT or TFLite Micro). The buffers must not overlap.
+
+ # Safety
+ `model` must point to `nk_qmodel` storage; `x`, `y` and `scratch` to that
+ many readable / writable bytes.
+ */
+nk_status nk_qmodel_run_i8(const struct nk_qmodel *model,
+                           const int8_t *x,
+                           int8_t *y,
+                           int8_t *scratch,
+                           size_t scratch_len);
+
+/*
+ Float inference through the int8 model: `x` quantized as the model's
+ input (TFLite's QUANTIZE), run, the output dequantized into `y`
+ (DEQUANTIZE), as a `.tflite` with a float interface does. `x` and `y`
+ 4-byte aligned; `scratch` at least `nk_qmodel_scratch_len` bytes. The
+ buffers must not overlap.
+
+ # Safety
+ `model` must point to `nk_qmodel` storage; `x` to `nk_qmodel_input_len`
+ readable floats, `y` to `nk_qmodel_output_len` writable floats, `scratch`
+ to `scratch_len` writable bytes.
+ */
+nk_status nk_qmodel_predict_f32(const struct nk_qmodel *model,
+                                const float *x,
+                                float *y,
+                                int8_t *scratch,
+                                size_t scratch_len);
 
 #ifdef __cplusplus
 }  // extern "C"

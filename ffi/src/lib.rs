@@ -1,6 +1,7 @@
-//! neurokern's C ABI: every flat activation kernel and derivative, and
+//! neurokern's C ABI: every flat activation kernel and derivative,
 //! inference of a network stored in the crate's weight blob without knowing
-//! its shape at compile time. No heap; every function returns a status code;
+//! its shape at compile time, and int8 models (`nk_qmodel_*`, from the
+//! `NKQ8` blob `neurokern-tflite convert --blob` writes from a `.tflite`). No heap; every function returns a status code;
 //! no input, however malformed, makes a function panic or read out of bounds
 //! of the lengths it is given.
 //!
@@ -21,7 +22,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     loop {}
 }
 
+mod qmodel;
 mod status;
+pub use qmodel::*;
 pub use status::{nk_status, Status, STATUSES};
 
 use nk_status::*;
@@ -52,7 +55,7 @@ const _: () =
 ///
 /// # Safety
 /// `p` must be NULL or point to `n` readable floats valid for `'a`.
-unsafe fn input<'a>(p: *const f32, n: usize) -> Result<&'a [f32], nk_status> {
+pub(crate) unsafe fn input<'a>(p: *const f32, n: usize) -> Result<&'a [f32], nk_status> {
     if p.is_null() {
         return Err(NK_ERR_NULL);
     }
@@ -72,7 +75,7 @@ unsafe fn input<'a>(p: *const f32, n: usize) -> Result<&'a [f32], nk_status> {
 /// # Safety
 /// `p` must be NULL or point to `n` writable floats valid for `'a`, not
 /// aliased by any other live reference.
-unsafe fn output<'a>(p: *mut f32, n: usize) -> Result<&'a mut [f32], nk_status> {
+pub(crate) unsafe fn output<'a>(p: *mut f32, n: usize) -> Result<&'a mut [f32], nk_status> {
     if p.is_null() {
         return Err(NK_ERR_NULL);
     }
@@ -89,7 +92,7 @@ unsafe fn output<'a>(p: *mut f32, n: usize) -> Result<&'a mut [f32], nk_status> 
 /// Whether `[a, a + 4·an)` and `[b, b + 4·bn)` intersect. Saturating
 /// arithmetic throughout: no length, however large, can overflow (and panic
 /// in a build with overflow checks, which cannot unwind through C).
-fn overlaps(a: *const f32, an: usize, b: *const f32, bn: usize) -> bool {
+pub(crate) fn overlaps(a: *const f32, an: usize, b: *const f32, bn: usize) -> bool {
     let (a0, b0) = (a as usize, b as usize);
     let (a1, b1) = (
         a0.saturating_add(an.saturating_mul(4)),

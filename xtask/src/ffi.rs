@@ -122,13 +122,71 @@ fn expected_header(blob: &[u8]) -> Result<String, String> {
     Ok(h)
 }
 
+/// The int8 models' part of `expected.h`, and the blobs' paths: MLPerf
+/// Tiny's anomaly detector (int8 interface, TFLite Micro's arithmetic) with
+/// the quantized spectrogram and the fingerprint of its 196 windows'
+/// outputs, and the float-interface `model_ToyCar_quant_fullint` (LiteRT's
+/// arithmetic) with three windows in and out, all from the Rust crate.
+/// `None` when `../shared/mlperf-tiny` is absent outside CI.
+fn int8_expected(root: &Path, dir: &Path) -> Result<Option<(String, PathBuf, PathBuf)>, String> {
+    use neurokern::int8::OwnedModel;
+    let Some(ad) = crate::ad01::prepare(root, &dir.join("ad01"))? else {
+        return Ok(None);
+    };
+    let mut h = String::new();
+    let _ = writeln!(h, "#define NK_AD01_FINGERPRINT 0x{}ull", ad.fingerprint);
+    let _ = write!(
+        h,
+        "static const int8_t NK_AD01_FRAMES[{}] = {{",
+        ad.frames.len()
+    );
+    for (i, q) in ad.frames.iter().enumerate() {
+        if i % 32 == 0 {
+            h.push_str("\n   ");
+        }
+        let _ = write!(h, " {q},");
+    }
+    h.push_str("\n};\n");
+    let toy_path = dir.join("toycar.nkq");
+    let toy = crate::ad01::convert(
+        root,
+        "model_ToyCar_quant_fullint.tflite",
+        "litert",
+        &toy_path,
+    )?;
+    let (model, interface) = OwnedModel::from_blob(&toy).map_err(|e| e.to_string())?;
+    if !(interface.float_input && interface.float_output) {
+        return Err("model_ToyCar_quant_fullint's blob does not record a float interface".into());
+    }
+    let spec = crate::ad01::spectrogram(root)?;
+    let windows = 3;
+    let x: Vec<f32> = (0..windows)
+        .flat_map(|k| spec[k * 128..k * 128 + 640].iter().copied())
+        .collect();
+    let mut y = vec![0.0f32; windows * 640];
+    for (x, y) in x.chunks(640).zip(y.chunks_mut(640)) {
+        model.predict(x, y).map_err(|e| e.to_string())?;
+    }
+    let _ = writeln!(h, "#define NK_TOY_N {windows}");
+    array(&mut h, "NK_TOY_X", &x);
+    array(&mut h, "NK_TOY_Y", &y);
+    Ok(Some((h, dir.join("ad01/ad01.nkq"), toy_path)))
+}
+
 pub fn run() -> Result<(), String> {
     let root = root();
     let dir = root.join("target/ffi");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let blob_path = root.join("firmware/data/sine.nkb");
     let blob = std::fs::read(&blob_path).map_err(|e| format!("{}: {e}", blob_path.display()))?;
-    std::fs::write(dir.join("expected.h"), expected_header(&blob)?).map_err(|e| e.to_string())?;
+    let int8 = int8_expected(&root, &dir)?;
+    let mut header = expected_header(&blob)?;
+    if let Some((h, _, _)) = &int8 {
+        header.push_str("#define NK_HAVE_INT8_MODELS 1\n");
+        header.push_str(h);
+    }
+    std::fs::write(dir.join("expected.h"), header).map_err(|e| e.to_string())?;
+    let int8_blobs = int8.map(|(_, a, b)| (a, b));
 
     println!("== host: build the staticlib");
     run_ok(
@@ -175,7 +233,7 @@ pub fn run() -> Result<(), String> {
         ),
     ] {
         println!("== host: {label}");
-        for test in ["test_kernels", "test_model", "example"] {
+        for test in ["test_kernels", "test_model", "example", "test_qmodel"] {
             let exe = dir.join(format!("{test}{suffix}"));
             run_ok(
                 Command::new("gcc")
@@ -191,23 +249,58 @@ pub fn run() -> Result<(), String> {
                     .arg(&exe),
                 &format!("compiling {test}.c ({label})"),
             )?;
-            let out = run_ok(
-                Command::new(&exe).arg(&blob_path),
-                &format!("{test} ({label})"),
-            )?;
+            let args = test_args(test, &blob_path, int8_blobs.as_ref());
+            let out = run_ok(Command::new(&exe).args(&args), &format!("{test} ({label})"))?;
             print!("{out}");
+            if test == "test_qmodel" && int8_blobs.is_some() {
+                // the comparison fails on one changed output
+                let mut changed = args.clone();
+                changed.push("perturb".into());
+                if Command::new(&exe)
+                    .args(&changed)
+                    .output()
+                    .map_err(|e| e.to_string())?
+                    .status
+                    .success()
+                {
+                    return Err(format!(
+                        "test_qmodel ({label}) passed with one output changed"
+                    ));
+                }
+                println!("test_qmodel ({label}) with one output changed: fails, as it must");
+            }
         }
     }
-    cortex_m4f(&root, &dir, &blob_path)?;
-    println!("C ABI: every kernel bit-identical to Rust, every error code, the Rust-written model: OK (host and Cortex-M4F)");
+    cortex_m4f(&root, &dir, &blob_path, int8_blobs.as_ref())?;
+    println!("C ABI: every kernel bit-identical to Rust, every error code, the Rust-written model, the int8 models (MLPerf Tiny AD and ToyCar): OK (host and Cortex-M4F)");
     Ok(())
+}
+
+/// The arguments of a C test program: the float model's blob, or the two
+/// int8 blobs (none when the data is absent: the program then says it
+/// skipped).
+fn test_args(
+    test: &str,
+    blob: &Path,
+    int8: Option<&(PathBuf, PathBuf)>,
+) -> Vec<std::ffi::OsString> {
+    match (test, int8) {
+        ("test_qmodel", Some((ad, toy))) => vec![ad.into(), toy.into()],
+        ("test_qmodel", None) => vec![],
+        _ => vec![blob.into()],
+    }
 }
 
 /// Part (b): the staticlib for `thumbv7em-none-eabihf`, linked into C
 /// programs with `arm-none-eabi-gcc` and newlib's rdimon (semihosting), run
 /// on the MPS2 AN386 in QEMU.
-fn cortex_m4f(root: &Path, dir: &Path, blob: &Path) -> Result<(), String> {
-    use crate::mcu::{have, toolchain};
+fn cortex_m4f(
+    root: &Path,
+    dir: &Path,
+    blob: &Path,
+    int8: Option<&(PathBuf, PathBuf)>,
+) -> Result<(), String> {
+    use crate::toolchain::{have, toolchain};
     use object::{Object, ObjectSection};
     println!("== Cortex-M4F: staticlib, arm-none-eabi-gcc, QEMU");
     let tc = toolchain()?;
@@ -247,6 +340,7 @@ fn cortex_m4f(root: &Path, dir: &Path, blob: &Path) -> Result<(), String> {
         ("test_kernels", true),
         ("test_model", true),
         ("example", true),
+        ("test_qmodel", true),
         ("example_base", false),
     ] {
         let src = if with_lib {
@@ -294,9 +388,15 @@ fn cortex_m4f(root: &Path, dir: &Path, blob: &Path) -> Result<(), String> {
             "-nographic",
         ])
         .args(["-semihosting-config", "enable=on,target=native", "-kernel"])
-        .arg(&elf)
-        .arg("-append")
-        .arg(blob);
+        .arg(&elf);
+        let args = test_args(name, blob, int8);
+        if !args.is_empty() {
+            let joined: Vec<String> = args
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            q.arg("-append").arg(joined.join(" "));
+        }
         let out = run_ok(&mut q, &format!("{name} on the Cortex-M4F"))?;
         print!("{out}");
         let data = std::fs::read(&elf).map_err(|e| e.to_string())?;

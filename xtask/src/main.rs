@@ -12,11 +12,16 @@
 //! * `peers [--quick]`: times the kernels against tract-linalg, `wide`, std
 //!   and libm, as a default and as a native build (`peers/`, not in CI).
 
+mod ad01;
+mod boards;
+mod defmt_check;
 mod ffi;
 mod fingerprints;
 mod mcu;
+mod mcu_report;
 mod peers;
 mod riscv;
+mod toolchain;
 
 use std::process::ExitCode;
 

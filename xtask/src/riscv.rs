@@ -5,7 +5,7 @@
 //! by `minstret` under `-icount shift=0`.
 
 use crate::fingerprints;
-use crate::mcu::{have, root, Toolchain};
+use crate::toolchain::{have, root, Toolchain};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
