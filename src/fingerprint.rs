@@ -67,7 +67,7 @@ pub const AD_FRAMES_PER_WINDOW: usize = 5;
 /// # use neurokern::fingerprint::ad_windows;
 /// let frames = [1i8; 128 * 6];
 /// let mut y = [0i8; 2];
-/// let (_, n) = ad_windows(&frames, &mut y, |x, y| { y[0] = x[0]; Ok(()) }).unwrap();
+/// let (_, n) = ad_windows(&frames, &mut y, |x, y| { y[0] = x[0]; Ok::<(), ()>(()) }).unwrap();
 /// assert_eq!(n, 2);
 /// ```
 ///
