@@ -395,6 +395,21 @@ nk_status nk_qmodel_scratch_len(const struct nk_qmodel *model, size_t *out);
 nk_status nk_qmodel_interface(const struct nk_qmodel *model, int *float_input, int *float_output);
 
 /*
+ Writes the quantization of the model's input (`which` = 0) or output
+ (`which` = 1): `real = scale · (q − zero_point)`, what a caller of
+ `nk_qmodel_run_i8` quantizes its data with. Another `which` is
+ `NK_ERR_LENGTH`.
+
+ # Safety
+ `model` must point to `nk_qmodel` storage; `scale` and `zero_point` to a
+ writable `float` and `int32_t`.
+ */
+nk_status nk_qmodel_quant(const struct nk_qmodel *model,
+                          int which,
+                          float *scale,
+                          int32_t *zero_point);
+
+/*
  int8 inference: `y = f(x)`, `x` of `nk_qmodel_input_len` int8 values
  quantized as the model's input, `y` of `nk_qmodel_output_len`, using
  `scratch` (`scratch_len` bytes, at least `nk_qmodel_scratch_len`).

@@ -225,6 +225,45 @@ pub unsafe extern "C" fn nk_qmodel_interface(
     }
 }
 
+/// Writes the quantization of the model's input (`which` = 0) or output
+/// (`which` = 1): `real = scale · (q − zero_point)`, what a caller of
+/// `nk_qmodel_run_i8` quantizes its data with. Another `which` is
+/// `NK_ERR_LENGTH`.
+///
+/// # Safety
+/// `model` must point to `nk_qmodel` storage; `scale` and `zero_point` to a
+/// writable `float` and `int32_t`.
+#[no_mangle]
+pub unsafe extern "C" fn nk_qmodel_quant(
+    model: *const nk_qmodel,
+    which: core::ffi::c_int,
+    scale: *mut f32,
+    zero_point: *mut i32,
+) -> nk_status {
+    if scale.is_null() || zero_point.is_null() {
+        return NK_ERR_NULL;
+    }
+    if !scale.is_aligned() || !zero_point.is_aligned() {
+        return NK_ERR_ALIGN;
+    }
+    // SAFETY: forwarded from this function's contract.
+    let b = match unsafe { stored(model) } {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let q = match which {
+        0 => b.model().input_quant(),
+        1 => b.model().output_quant(),
+        _ => return NK_ERR_LENGTH,
+    };
+    // SAFETY: non-null, aligned (checked) and writable (contract).
+    unsafe {
+        scale.write(q.scale);
+        zero_point.write(q.zero_point);
+    }
+    NK_OK
+}
+
 /// Whether `[a, a + an)` and `[b, b + bn)` (bytes) intersect, saturating.
 fn overlap_bytes(a: *const u8, an: usize, b: *const u8, bn: usize) -> bool {
     let (a0, b0) = (a as usize, b as usize);

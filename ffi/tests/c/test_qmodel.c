@@ -90,6 +90,16 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    float scale = 0.0f;
+    int32_t zp = 1000;
+    expect("input quant", nk_qmodel_quant(&model, 0, &scale, &zp), NK_OK);
+    if (!(scale > 0.0f) || zp < -128 || zp > 127) {
+        printf("FAIL input quant %g %ld\n", (double)scale, (long)zp);
+        failures++;
+    }
+    expect("output quant", nk_qmodel_quant(&model, 1, &scale, &zp), NK_OK);
+    expect("quant 2", nk_qmodel_quant(&model, 2, &scale, &zp), NK_ERR_LENGTH);
+
     /* the 196 windows: frames k..k+4 of 128 bins, FNV-1a over every output */
     uint64_t h = 0xcbf29ce484222325ull;
     int windows = 0;
