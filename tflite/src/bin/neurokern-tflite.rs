@@ -230,13 +230,19 @@ fn summary(t: &Loaded) -> String {
     let io = |float: bool| if float { "f32" } else { "int8" };
     format!(
         "{} layers, {fan_in} {} in -> {fan_out} {} out, {macs} MACs, {} bytes of parameters, \
-         {} bytes of scratch, arithmetic: {}",
+         {} bytes of scratch ({} with f32 in and out), arithmetic: {}\n  input scale {} zero point {}, \
+         output scale {} zero point {}",
         m.layers.len(),
         io(t.interface.float_input),
         io(t.interface.float_output),
         m.parameter_bytes(),
         2 * max_width,
-        m.arithmetic
+        2 * max_width + fan_in + fan_out,
+        m.arithmetic,
+        m.input.scale,
+        m.input.zero_point,
+        m.output.scale,
+        m.output.zero_point
     )
 }
 
