@@ -99,16 +99,6 @@ impl Multiplier {
         }
     }
 
-    /// `[mantissa, shift]` as a multiplier, unchecked (for records that
-    /// [`QModel::new`](super::QModel::new) has checked).
-    #[inline]
-    pub(crate) const fn from_pair_unchecked(pair: [i32; 2]) -> Multiplier {
-        Multiplier {
-            mantissa: pair[0],
-            shift: pair[1],
-        }
-    }
-
     /// The real factor this multiplier stands for.
     pub fn to_real(self) -> f64 {
         self.mantissa as f64 * libm::exp2((self.shift - 31) as f64)
@@ -227,25 +217,28 @@ impl Multiplier {
 }
 
 /// `a · b / 2^31` rounded half up (gemmlowp's
-/// `SaturatingRoundingDoublingHighMul`: a nudge of `2^30`, or `1 − 2^30` for
-/// a negative product, then division truncating toward zero), the one
-/// overflowing case (`i32::MIN²`) saturated.
+/// `SaturatingRoundingDoublingHighMul`), the one overflowing case
+/// (`i32::MIN²`) saturated. gemmlowp writes it as a nudge of `2^30`, or
+/// `1 − 2^30` for a negative product, then a division truncating toward
+/// zero; for every product that equals adding `2^30` and shifting right by
+/// 31 (floor), which is what this does — one 64-bit multiply-add and a
+/// shift, where the division cost a Cortex-M a dozen instructions more. (The
+/// two agree: for `ab = −(q·2^31 + r)`, `0 ≤ r < 2^31`, both give
+/// `−q − [r > 2^30]`; the tests compare with an i128 statement of the
+/// rounding.)
 #[inline]
 pub(crate) fn doubling_high_mul(a: i32, b: i32) -> i32 {
     if a == i32::MIN && b == i32::MIN {
         return i32::MAX;
     }
-    let ab = a as i64 * b as i64;
-    let nudge: i64 = if ab >= 0 { 1 << 30 } else { 1 - (1 << 30) };
-    // Rust's `/` truncates toward zero, as C++'s does.
-    ((ab + nudge) / (1i64 << 31)) as i32
+    ((a as i64 * b as i64 + (1 << 30)) >> 31) as i32
 }
 
 /// `x / 2^e` rounded to nearest, ties away from zero (gemmlowp's
 /// `RoundingDivideByPOT`), `0 ≤ e ≤ 31`.
 #[inline]
 pub(crate) fn rounding_shift_right(x: i32, e: i32) -> i32 {
-    let mask = ((1i64 << e) - 1) as i32;
+    let mask = ((1u32 << e) - 1) as i32;
     let remainder = x & mask;
     let threshold = (mask >> 1) + (x < 0) as i32;
     (x >> e) + (remainder > threshold) as i32
@@ -345,6 +338,54 @@ mod tests {
         );
         let m = Multiplier::from_real(0.003_141_592_653_589_793);
         assert!((m.to_real() / 0.003_141_592_653_589_793 - 1.0).abs() < 1e-9);
+    }
+
+    /// The shift form of the doubling high multiply equals gemmlowp's own
+    /// statement of it (a nudge by the product's sign, then a division
+    /// truncating toward zero) on ties, near-ties, the extremes and random
+    /// products.
+    #[test]
+    fn doubling_high_mul_is_gemmlowps() {
+        fn gemmlowp(a: i32, b: i32) -> i32 {
+            if a == i32::MIN && b == i32::MIN {
+                return i32::MAX;
+            }
+            let ab = a as i64 * b as i64;
+            let nudge: i64 = if ab >= 0 { 1 << 30 } else { 1 - (1 << 30) };
+            ((ab + nudge) / (1i64 << 31)) as i32
+        }
+        let mut cases = std::vec![
+            (i32::MIN, i32::MIN),
+            (i32::MIN, i32::MAX),
+            (i32::MAX, i32::MAX),
+            (i32::MIN, 1),
+            (-1, 1 << 30),
+            (1, 1 << 30),
+            (-3, 1 << 30),
+            (3, 1 << 30),
+        ];
+        // products ±(q·2^31 + 2^30 + d): ties and their neighbours
+        for q in [0i64, 1, 5, 1 << 20] {
+            for d in -2i64..=2 {
+                let p = q * (1 << 31) + (1 << 30) + d;
+                for sign in [1i64, -1] {
+                    // p = a · 2^k with b = 2^k: pick b = 2 and a = p / 2 where even
+                    if p % 2 == 0 && (p / 2) <= i32::MAX as i64 {
+                        cases.push(((sign * p / 2) as i32, 2));
+                    }
+                }
+            }
+        }
+        let mut s = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..100_000 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            cases.push((s as i32, (s >> 32) as i32));
+        }
+        for (a, b) in cases {
+            assert_eq!(doubling_high_mul(a, b), gemmlowp(a, b), "{a} · {b}");
+        }
     }
 
     #[test]
