@@ -17,17 +17,23 @@ pub(crate) struct Features {
     pub(crate) avx512f: bool,
     /// AVX-512F, BW and VBMI (the int8 lookup's byte permutes).
     pub(crate) avx512_vbmi: bool,
+    /// AVX-512F, BW and VNNI (the int8 dot product's `vpdpwssd`).
+    pub(crate) avx512_vnni: bool,
 }
 
 impl Features {
     const fn code(self) -> u8 {
-        0x80 | self.avx2 as u8 | (self.avx512f as u8) << 1 | (self.avx512_vbmi as u8) << 2
+        0x80 | self.avx2 as u8
+            | (self.avx512f as u8) << 1
+            | (self.avx512_vbmi as u8) << 2
+            | (self.avx512_vnni as u8) << 3
     }
     const fn from_code(c: u8) -> Self {
         Features {
             avx2: c & 1 != 0,
             avx512f: c & 2 != 0,
             avx512_vbmi: c & 4 != 0,
+            avx512_vnni: c & 8 != 0,
         }
     }
 }
@@ -42,6 +48,12 @@ const COMPILED: Features = Features {
         target_feature = "avx512f",
         target_feature = "avx512bw",
         target_feature = "avx512vbmi"
+    )),
+    avx512_vnni: cfg!(all(
+        target_arch = "x86_64",
+        target_feature = "avx512f",
+        target_feature = "avx512bw",
+        target_feature = "avx512vnni"
     )),
 };
 
@@ -99,10 +111,12 @@ fn ask() -> Features {
     let avx512f = os_zmm && ebx7 & (1 << 16) != 0;
     let avx512bw = ebx7 & (1 << 30) != 0;
     let vbmi = ecx7 & (1 << 1) != 0;
+    let vnni = ecx7 & (1 << 11) != 0;
     Features {
         avx2,
         avx512f,
         avx512_vbmi: avx512f && avx512bw && vbmi,
+        avx512_vnni: avx512f && avx512bw && vnni,
     }
 }
 
@@ -134,6 +148,13 @@ pub(crate) fn has_avx512_vbmi() -> bool {
     features().avx512_vbmi
 }
 
+/// (used by the int8 dot product's x86-64 bodies only)
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+#[inline]
+pub(crate) fn has_avx512_vnni() -> bool {
+    features().avx512_vnni
+}
+
 #[cfg(all(test, feature = "std", target_arch = "x86_64", not(miri)))]
 mod tests {
     /// The answer from CPUID/XGETBV equals std's `is_x86_feature_detected!`
@@ -149,6 +170,12 @@ mod tests {
             std::is_x86_feature_detected!("avx512f")
                 && std::is_x86_feature_detected!("avx512bw")
                 && std::is_x86_feature_detected!("avx512vbmi")
+        );
+        assert_eq!(
+            f.avx512_vnni,
+            std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512vnni")
         );
         assert_eq!(super::features(), f);
         assert_eq!(super::Features::from_code(f.code()), f);

@@ -22,9 +22,11 @@ use super::{selected, Isa, VECTORS};
 /// Rows one call computes (the caller hands over up to this many).
 #[cfg(all(target_arch = "arm", neurokern_arm_dsp))]
 pub(crate) const DOT_ROWS: usize = 3;
-/// Rows one call computes (the caller hands over up to this many).
+/// Rows one call computes (the caller hands over up to this many): four
+/// where there are vector registers to share the input, one on cores
+/// without (the Cortex-M0 has eight registers: more rows only spill).
 #[cfg(not(all(target_arch = "arm", neurokern_arm_dsp)))]
-pub(crate) const DOT_ROWS: usize = 4;
+pub(crate) const DOT_ROWS: usize = if VECTORS { 4 } else { 1 };
 
 /// [`DOT_ROWS`] rows at once: `Σ_i w[r·fan_in + i]·x[i]` over
 /// `i < fan_in`, wrapping.
@@ -61,6 +63,11 @@ pub(crate) fn dot_rows_i8(w: &[i8], fan_in: usize, x: &[i8], acc: &mut [i32]) {
     }
     match selected() {
         Isa::Scalar => rows_one(w, fan_in, x, acc),
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        // SAFETY: the CPU has AVX-512F, BW and VNNI (asked just now).
+        Isa::Avx512 if super::cpu::has_avx512_vnni() => unsafe {
+            x86::rows_avx512_vnni(w, fan_in, x, acc)
+        },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `selected()` returned `Avx512` only because
         // `is_supported(Avx512)` holds: the CPU has AVX-512F.
@@ -107,6 +114,56 @@ mod x86 {
     #[target_feature(enable = "avx512f")]
     pub(super) fn rows_avx512(w: &[i8], fan_in: usize, x: &[i8], acc: &mut [i32]) {
         super::rows_plain(w, fan_in, x, acc)
+    }
+    /// AVX-512 VNNI, 64 multiply-accumulates per `vpdpbusd`: it multiplies
+    /// unsigned by signed bytes, so the input goes in as `x + 128` (its
+    /// sign bit flipped) and `128 · Σw`, summed by a second `vpdpbusd` of
+    /// the weights with ones, is taken off: `Σ w·(x + 128) − 128·Σ w =
+    /// Σ w·x`, exactly, in wrapping i32 (the method of oneDNN's and
+    /// XNNPACK's u8s8 kernels; our own code). Each input block is loaded
+    /// and flipped once for all the rows; the last `fan_in % 64` columns go
+    /// through the plain loop.
+    #[cfg(not(miri))]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    pub(super) fn rows_avx512_vnni(w: &[i8], fan_in: usize, x: &[i8], acc: &mut [i32]) {
+        use core::arch::x86_64::{
+            __m512i, _mm512_dpbusd_epi32, _mm512_loadu_si512, _mm512_reduce_add_epi32,
+            _mm512_set1_epi8, _mm512_setzero_si512, _mm512_xor_si512,
+        };
+        let n = fan_in.min(x.len());
+        let rows = acc.len().min(super::DOT_ROWS);
+        if n < 64 || w.len() < rows * fan_in {
+            return super::rows_plain(w, fan_in, x, acc);
+        }
+        let blocks = n / 64;
+        let flip = _mm512_set1_epi8(-128);
+        let ones = _mm512_set1_epi8(1);
+        let mut sums = [_mm512_setzero_si512(); super::DOT_ROWS];
+        let mut wsums = [_mm512_setzero_si512(); super::DOT_ROWS];
+        for b in 0..blocks {
+            // SAFETY: bytes 64b..64b + 64 of `x` (64·blocks <= n <= x.len()).
+            let xu: __m512i = _mm512_xor_si512(
+                unsafe { _mm512_loadu_si512(x.as_ptr().add(64 * b).cast()) },
+                flip,
+            );
+            for r in 0..rows {
+                // SAFETY: bytes r·fan_in + 64b .. + 64 of `w`, within row r
+                // (64·blocks <= n <= fan_in) of the `rows · fan_in` checked above.
+                let wv = unsafe { _mm512_loadu_si512(w.as_ptr().add(r * fan_in + 64 * b).cast()) };
+                sums[r] = _mm512_dpbusd_epi32(sums[r], xu, wv);
+                wsums[r] = _mm512_dpbusd_epi32(wsums[r], ones, wv);
+            }
+        }
+        let done = 64 * blocks;
+        for r in 0..rows {
+            let mut s = _mm512_reduce_add_epi32(sums[r])
+                .wrapping_sub(_mm512_reduce_add_epi32(wsums[r]).wrapping_mul(128));
+            let row = &w[r * fan_in..(r + 1) * fan_in];
+            for (&wv, &xv) in row[done..n].iter().zip(&x[done..n]) {
+                s = s.wrapping_add(wv as i32 * xv as i32);
+            }
+            acc[r] = s;
+        }
     }
 }
 
