@@ -128,7 +128,8 @@ mod x86 {
     pub(super) fn rows_avx512_vnni(w: &[i8], fan_in: usize, x: &[i8], acc: &mut [i32]) {
         use core::arch::x86_64::{
             __m512i, _mm512_dpbusd_epi32, _mm512_loadu_si512, _mm512_reduce_add_epi32,
-            _mm512_set1_epi8, _mm512_setzero_si512, _mm512_xor_si512,
+            _mm512_set1_epi8, _mm512_setzero_si512, _mm512_slli_epi32, _mm512_sub_epi32,
+            _mm512_xor_si512,
         };
         let n = fan_in.min(x.len());
         let rows = acc.len().min(super::DOT_ROWS);
@@ -156,8 +157,9 @@ mod x86 {
         }
         let done = 64 * blocks;
         for r in 0..rows {
-            let mut s = _mm512_reduce_add_epi32(sums[r])
-                .wrapping_sub(_mm512_reduce_add_epi32(wsums[r]).wrapping_mul(128));
+            // 128·Σw taken off lane by lane, then one horizontal sum
+            let lanes = _mm512_sub_epi32(sums[r], _mm512_slli_epi32::<7>(wsums[r]));
+            let mut s = _mm512_reduce_add_epi32(lanes);
             let row = &w[r * fan_in..(r + 1) * fan_in];
             for (&wv, &xv) in row[done..n].iter().zip(&x[done..n]) {
                 s = s.wrapping_add(wv as i32 * xv as i32);

@@ -134,7 +134,16 @@ pub fn print(rows: &[Row], results: &BTreeMap<String, Value>, neurokern_share: u
         let cores: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
         println!("| what | {} |", cores.join(" | "));
         println!("|---|{}", "---|".repeat(COLS));
-        let cell = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
+        // per-MAC figures are near 1: two decimals there
+        let cell = |v: Option<f64>| {
+            v.map_or("—".to_string(), |v| {
+                if v < 10.0 {
+                    format!("{v:.2}")
+                } else {
+                    format!("{v:.1}")
+                }
+            })
+        };
         for (k, row) in &table {
             let cells: Vec<String> = row.iter().map(|v| cell(*v)).collect();
             println!("| {k} | {} |", cells.join(" | "));

@@ -1,0 +1,59 @@
+//! MLPerf Tiny's anomaly detector on this host, per inference, on every
+//! int8 body the CPU runs: `cargo bench -p neurokern-tflite --bench ad01`.
+//!
+//! Reads `../shared/mlperf-tiny/ad01_int8.tflite` (TFLite Micro's
+//! arithmetic) and the reference spectrogram, runs the 196 windows 31
+//! times per body and prints the median time per inference and the
+//! multiply-accumulates per nanosecond. `tools/time_litert.py` times LiteRT
+//! on the same model for comparison (run both in one session: the ratio is
+//! the figure, not the absolute time).
+use neurokern::dispatch::{self, Isa};
+use neurokern::int8::Arithmetic;
+use std::path::Path;
+use std::time::Instant;
+
+fn main() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/mlperf-tiny");
+    let Ok(bytes) = std::fs::read(data.join("ad01_int8.tflite")) else {
+        println!("ad01: {} not found: skipped", data.display());
+        return;
+    };
+    let t = neurokern_tflite::read_with(&bytes, Arithmetic::Tflm).unwrap();
+    let m = &t.model;
+    let spec = std::fs::read(data.join("normal_id_01_00000000_hist_librosa.bin")).unwrap();
+    let frames: Vec<i8> = spec
+        .chunks_exact(4)
+        .map(|c| {
+            m.input
+                .quantize(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        })
+        .collect();
+    m.with_model(|q| {
+        let mut scratch = vec![0i8; 2 * q.max_width()];
+        let mut y = vec![0i8; q.fan_out()];
+        println!("ad01_int8 (264,192 MACs), 196 windows, median of 31 runs:");
+        for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
+            dispatch::force(Some(isa)).unwrap();
+            let mut per: Vec<f64> = (0..31)
+                .map(|_| {
+                    let start = Instant::now();
+                    for k in 0..196 {
+                        q.run(&frames[k * 128..k * 128 + 640], &mut y, &mut scratch)
+                            .unwrap();
+                    }
+                    start.elapsed().as_secs_f64() / 196.0
+                })
+                .collect();
+            per.sort_by(|a, b| a.total_cmp(b));
+            let med = per[15];
+            println!(
+                "  {:<8} {:>8.2} µs per inference  {:>6.1} MACs/ns",
+                isa.name(),
+                med * 1e6,
+                264_192.0 / (med * 1e9)
+            );
+        }
+        dispatch::force(None).unwrap();
+    })
+    .unwrap();
+}
