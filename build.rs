@@ -5,11 +5,14 @@
 //! it; an Armv8-M Mainline core (`thumbv8m.main`) has it when built for a
 //! CPU that does (`-C target-cpu=cortex-m33` / `m35p` / `m55` / `m85`) or with
 //! `-C target-feature=+dsp`. Then `cfg(neurokern_arm_dsp)` selects the
-//! int8 kernel's `asm!` (`src/dispatch/dot.rs`).
+//! int8 kernel's `asm!` (`src/dispatch/dot.rs`). Likewise Helium (MVE, the
+//! M-profile vector extension of Armv8.1-M: `cortex-m55`, `cortex-m85`, or
+//! `+mve`) sets `cfg(neurokern_arm_mve)`, which that kernel prefers.
 use std::env;
 
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(neurokern_arm_dsp)");
+    println!("cargo:rustc-check-cfg=cfg(neurokern_arm_mve)");
     println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     println!("cargo:rerun-if-changed=build.rs");
     let target = env::var("TARGET").unwrap_or_default();
@@ -40,5 +43,14 @@ fn main() {
         || (target.starts_with("thumbv8m.main") && (cpu_has_dsp || feature_dsp || nightly_dsp));
     if dsp {
         println!("cargo:rustc-cfg=neurokern_arm_dsp");
+    }
+    let cpu_has_mve = values("target-cpu=")
+        .iter()
+        .any(|c| matches!(c.as_str(), "cortex-m55" | "cortex-m85"));
+    let feature_mve = values("target-feature=")
+        .iter()
+        .any(|f| f.split(',').any(|f| f == "+mve" || f == "+mve.fp"));
+    if target.starts_with("thumbv8m.main") && (cpu_has_mve || feature_mve) {
+        println!("cargo:rustc-cfg=neurokern_arm_mve");
     }
 }

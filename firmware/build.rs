@@ -1,10 +1,16 @@
 //! Picks the board's memory map from the target: thumbv6m → micro:bit,
-//! thumbv7em → MPS2 AN386, thumbv8m.main → MPS2 AN505.
+//! thumbv7em → MPS2 AN386, thumbv8m.main → MPS2 AN505 — or the board
+//! `$NEUROKERN_BOARD` names (`mps3-an547`: the Cortex-M55, built for the
+//! same target with `-C target-cpu=cortex-m55` by `cargo xtask mcu`).
 use std::{env, fs, path::PathBuf};
 
 fn main() {
     let target = env::var("TARGET").unwrap_or_default();
-    let board = if target.starts_with("thumbv6m") {
+    println!("cargo:rerun-if-env-changed=NEUROKERN_BOARD");
+    let named = env::var("NEUROKERN_BOARD").ok();
+    let board = if let Some(b) = named.as_deref() {
+        b
+    } else if target.starts_with("thumbv6m") {
         "microbit"
     } else if target.starts_with("thumbv8m.main") {
         "mps2-an505"

@@ -20,12 +20,15 @@
 use super::{selected, Isa, VECTORS};
 
 /// Rows one call computes (the caller hands over up to this many).
-#[cfg(all(target_arch = "arm", neurokern_arm_dsp))]
+#[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+pub(crate) const DOT_ROWS: usize = 4;
+/// Rows one call computes (the caller hands over up to this many).
+#[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]
 pub(crate) const DOT_ROWS: usize = 3;
 /// Rows one call computes (the caller hands over up to this many): four
 /// where there are vector registers to share the input, one on cores
 /// without (the Cortex-M0 has eight registers: more rows only spill).
-#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp)))]
+#[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
 pub(crate) const DOT_ROWS: usize = if VECTORS { 4 } else { 1 };
 
 /// [`DOT_ROWS`] rows at once: `Σ_i w[r·fan_in + i]·x[i]` over
@@ -36,11 +39,15 @@ pub(crate) const DOT_ROWS: usize = if VECTORS { 4 } else { 1 };
 #[inline(always)]
 pub(crate) fn dot_group_i8(w: &[i8], fan_in: usize, x: &[i8]) -> [i32; DOT_ROWS] {
     assert!(w.len() >= DOT_ROWS * fan_in && x.len() >= fan_in);
-    #[cfg(all(target_arch = "arm", neurokern_arm_dsp))]
+    #[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+    {
+        mve::dot4(w, fan_in, x)
+    }
+    #[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]
     {
         dsp::dot3(w, fan_in, x)
     }
-    #[cfg(not(all(target_arch = "arm", neurokern_arm_dsp)))]
+    #[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
     {
         let mut acc = [0i32; DOT_ROWS];
         dot_rows_i8(&w[..DOT_ROWS * fan_in], fan_in, &x[..fan_in], &mut acc);
@@ -52,7 +59,7 @@ pub(crate) fn dot_group_i8(w: &[i8], fan_in: usize, x: &[i8]) -> [i32; DOT_ROWS]
 /// [`DOT_ROWS`]), over `i < min(fan_in, x.len())`, wrapping.
 #[inline]
 pub(crate) fn dot_rows_i8(w: &[i8], fan_in: usize, x: &[i8], acc: &mut [i32]) {
-    #[cfg(all(target_arch = "arm", neurokern_arm_dsp))]
+    #[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]
     if acc.len() == 3 && x.len() >= fan_in && w.len() >= 3 * fan_in {
         let a = dsp::dot3(w, fan_in, x);
         acc.copy_from_slice(&a);
@@ -169,7 +176,74 @@ mod x86 {
     }
 }
 
-#[cfg(all(target_arch = "arm", neurokern_arm_dsp))]
+#[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+mod mve {
+    use core::arch::asm;
+
+    /// Four rows (`w[r·fan_in..(r + 1)·fan_in]`, r < 4) dotted with
+    /// `x[..fan_in]` on Helium: per sixteen columns one `VLDRB` of the input
+    /// and, per row, one `VLDRB` and one `VMLADAVA.S8` (sixteen signed
+    /// byte products added to the row's sum) — ten instructions for 64
+    /// multiply-accumulates. The sums live in even registers (the
+    /// instruction's encoding), hence the named registers; the last
+    /// `fan_in % 16` columns go through Rust.
+    ///
+    /// # Panics
+    /// If `w` is shorter than `4 · fan_in` or `x` than `fan_in`.
+    #[inline(always)]
+    pub(super) fn dot4(w: &[i8], fan_in: usize, x: &[i8]) -> [i32; 4] {
+        assert!(w.len() >= 4 * fan_in && x.len() >= fan_in);
+        let turns = fan_in / 16;
+        let (mut a0, mut a1, mut a2, mut a3) = (0i32, 0i32, 0i32, 0i32);
+        if turns > 0 {
+            let p = w.as_ptr();
+            // SAFETY: the loop reads bytes [0, 16·turns) of `x` and of the
+            // four rows at `p + r·fan_in` (16·turns <= fan_in, the rows
+            // within `w`: asserted above); it writes only its register
+            // operands and q0/q1 (s0–s7, declared clobbered), and touches
+            // no stack.
+            unsafe {
+                asm!(
+                    "2:",
+                    "vldrb.8 q0, [{xp}], #16",
+                    "vldrb.8 q1, [{w0}], #16",
+                    "vmladava.s8 r0, q0, q1",
+                    "vldrb.8 q1, [{w1}], #16",
+                    "vmladava.s8 r2, q0, q1",
+                    "vldrb.8 q1, [{w2}], #16",
+                    "vmladava.s8 r4, q0, q1",
+                    "vldrb.8 q1, [{w3}], #16",
+                    "vmladava.s8 r8, q0, q1",
+                    "subs {n}, {n}, #1",
+                    "bne 2b",
+                    xp = inout(reg) x.as_ptr() => _,
+                    w0 = inout(reg) p => _,
+                    w1 = inout(reg) p.add(fan_in) => _,
+                    w2 = inout(reg) p.add(2 * fan_in) => _,
+                    w3 = inout(reg) p.add(3 * fan_in) => _,
+                    n = inout(reg) turns => _,
+                    inout("r0") a0,
+                    inout("r2") a1,
+                    inout("r4") a2,
+                    inout("r8") a3,
+                    out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                    out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                    options(nostack, readonly),
+                );
+            }
+        }
+        for i in 16 * turns..fan_in {
+            let xv = x[i] as i32;
+            a0 = a0.wrapping_add(w[i] as i32 * xv);
+            a1 = a1.wrapping_add(w[fan_in + i] as i32 * xv);
+            a2 = a2.wrapping_add(w[2 * fan_in + i] as i32 * xv);
+            a3 = a3.wrapping_add(w[3 * fan_in + i] as i32 * xv);
+        }
+        [a0, a1, a2, a3]
+    }
+}
+
+#[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]
 mod dsp {
     use core::arch::asm;
 

@@ -17,9 +17,44 @@ pub(crate) struct Board {
     pub(crate) fingerprints: &'static [(&'static str, &'static [&'static str])],
     /// Instructions per SysTick tick under `-icount shift=0`, where known.
     pub(crate) insns_per_tick: Option<f64>,
+    /// A board sharing its Rust target with another: the memory map
+    /// (`NEUROKERN_BOARD`), the extra `rustflags`, and its own target
+    /// directory under `firmware/`.
+    pub(crate) variant: Option<Variant>,
 }
 
-pub(crate) const BOARDS: [Board; 3] = [
+/// How a board that shares a Rust target with another is built.
+pub(crate) struct Variant {
+    /// `firmware/memory/<board>.x`.
+    pub(crate) board: &'static str,
+    /// Added to the target's `rustflags` in `firmware/.cargo/config.toml`.
+    pub(crate) rustflags: &'static str,
+    /// Under `firmware/`.
+    pub(crate) target_dir: &'static str,
+}
+
+impl Board {
+    /// The report's key for this board: its target, and for a variant the
+    /// board too (the M33 and the M55 share `thumbv8m.main-none-eabihf`).
+    pub(crate) fn key(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}+{}", self.target, v.board),
+            None => self.target.to_string(),
+        }
+    }
+
+    /// The ELF of a program, once built.
+    pub(crate) fn elf(&self, root: &Path, program: &str) -> std::path::PathBuf {
+        let dir = self.variant.as_ref().map_or("target", |v| v.target_dir);
+        root.join("firmware")
+            .join(dir)
+            .join(self.target)
+            .join("release")
+            .join(program)
+    }
+}
+
+pub(crate) const BOARDS: [Board; 4] = [
     Board {
         name: "micro:bit",
         core: "Cortex-M0",
@@ -28,6 +63,7 @@ pub(crate) const BOARDS: [Board; 3] = [
         programs: &["selftest", "sine", "sine_int8", "train", "cost"],
         fingerprints: &[("selftest", &["kernels"]), ("train", &["xor"])],
         insns_per_tick: Some(62.5),
+        variant: None,
     },
     Board {
         name: "MPS2 AN386",
@@ -49,6 +85,7 @@ pub(crate) const BOARDS: [Board; 3] = [
             ("ad01", &["ad01"]),
         ],
         insns_per_tick: Some(40.0),
+        variant: None,
     },
     Board {
         name: "MPS2 AN505",
@@ -63,6 +100,28 @@ pub(crate) const BOARDS: [Board; 3] = [
         ],
         // the AN505's SysTick runs at 20 MHz: the calibration found 50.00
         insns_per_tick: Some(50.0),
+        variant: None,
+    },
+    Board {
+        name: "MPS3 AN547",
+        core: "Cortex-M55",
+        target: "thumbv8m.main-none-eabihf",
+        qemu: &["-machine", "mps3-an547", "-cpu", "cortex-m55"],
+        programs: &["selftest", "sine", "sine_int8", "train", "cost", "ad01"],
+        fingerprints: &[
+            ("selftest", &["kernels"]),
+            ("train", &["sine"]),
+            ("ad01", &["ad01"]),
+        ],
+        // the AN547's SysTick runs at 32 MHz: the calibration found 31.25
+        insns_per_tick: Some(31.25),
+        // Helium (MVE) comes with target-cpu=cortex-m55; -neon keeps a
+        // nightly or RUSTC_BOOTSTRAP build from reporting NEON lanes
+        variant: Some(Variant {
+            board: "mps3-an547",
+            rustflags: "-C target-cpu=cortex-m55 -C target-feature=-neon",
+            target_dir: "target/m55",
+        }),
     },
 ];
 
@@ -132,4 +191,44 @@ pub(crate) fn sizes(elf: &Path) -> Result<(u64, u64), String> {
         }
     }
     Ok((flash, ram))
+}
+
+/// Helium (MVE) multiply-accumulates in a disassembly listing
+/// (`arm-none-eabi-objdump -d -m armv8.1-m.main`): `VMLADAVA`, which the
+/// listing may spell `vmlava`.
+pub(crate) fn mve_macs(listing: &str) -> usize {
+    listing
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .any(|w| w.starts_with("vmladav") || w.starts_with("vmlav"))
+        })
+        .count()
+}
+
+/// The Helium multiply-accumulates in `elf`'s code (0 when the hot loop
+/// is scalar).
+pub(crate) fn mve_in(elf: &Path) -> Result<usize, String> {
+    let out = Command::new("arm-none-eabi-objdump")
+        .args(["-d", "-m", "armv8.1-m.main", "--no-show-raw-insn"])
+        .arg(elf)
+        .output()
+        .map_err(|e| format!("arm-none-eabi-objdump: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("arm-none-eabi-objdump failed on {}", elf.display()));
+    }
+    Ok(mve_macs(&String::from_utf8_lossy(&out.stdout)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mve_macs;
+
+    #[test]
+    fn a_helium_loop_is_seen_and_a_scalar_one_is_not() {
+        let helium = "    1d82:\tvldrb.u8\tq0, [r5], #16\n    1d8a:\tvmlava.s8\tr0, q0, q1\n    1d92:\tvmladava.s8\tr2, q0, q1\n";
+        assert_eq!(mve_macs(helium), 2);
+        let scalar = "    18a0:\tldrsb.w\tr4, [r6], #1\n    18aa:\tsmlabb\tsl, r5, r4, sl\n    1b56:\tsmlad\tsl, r0, r5, sl\n";
+        assert_eq!(mve_macs(scalar), 0);
+    }
 }

@@ -1,6 +1,6 @@
 //! `cargo xtask mcu`.
 
-use crate::boards::{num, qemu, sizes, BOARDS};
+use crate::boards::{mve_in, num, qemu, sizes, Board, BOARDS};
 use crate::defmt_check::defmt_check;
 use crate::fingerprints;
 use crate::toolchain::{have, root, toolchain, Toolchain};
@@ -9,11 +9,26 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-fn build(tc: &Toolchain, target: &str, ad01: Option<&Path>) -> Result<(), String> {
+fn build(tc: &Toolchain, board: &Board, ad01: Option<&Path>) -> Result<(), String> {
+    let target = board.target;
     let dir = root().join("firmware");
     let mut cmd = tc.cargo();
     cmd.current_dir(&dir)
         .args(["build", "--release", "--bins", "--target", target]);
+    match &board.variant {
+        Some(v) => {
+            let var = format!(
+                "CARGO_TARGET_{}_RUSTFLAGS",
+                target.to_uppercase().replace(['-', '.'], "_")
+            );
+            cmd.env("NEUROKERN_BOARD", v.board)
+                .env(var, v.rustflags)
+                .args(["--target-dir", v.target_dir]);
+        }
+        None => {
+            cmd.env_remove("NEUROKERN_BOARD");
+        }
+    }
     match ad01 {
         Some(d) => cmd.env("NEUROKERN_AD01_DIR", d),
         None => cmd.env_remove("NEUROKERN_AD01_DIR"),
@@ -30,7 +45,7 @@ fn build(tc: &Toolchain, target: &str, ad01: Option<&Path>) -> Result<(), String
 /// second build of this tool for the x86-64 baseline (no AVX at compile
 /// time, so `wide`'s dense tiles run on SSE2). All must agree; returns the
 /// agreed fingerprints and the failures.
-fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+fn host_fingerprints() -> Result<HostFingerprints, String> {
     use neurokern::dispatch::{self, Isa};
     let mut failures = Vec::new();
     let mut agreed: Option<BTreeMap<String, String>> = None;
@@ -72,20 +87,33 @@ fn host_fingerprints() -> Result<(BTreeMap<String, String>, Vec<String>), String
     for (isa, m) in by_body {
         check(format!("baseline build, {isa} body"), m, &mut failures);
     }
-    match aarch64_fingerprints()? {
+    // the aarch64 runs go into the report as they are, body by body
+    let aarch64 = match aarch64_fingerprints()? {
         Some(by_body) => {
             if by_body.is_empty() {
                 failures.push("the aarch64 build printed no fingerprints".into());
             }
+            let entry = json!({
+                "target": "aarch64-unknown-linux-gnu",
+                "runner": "qemu-aarch64 (qemu-user)",
+                "fingerprints_by_body": by_body,
+            });
             for (isa, m) in by_body {
                 println!("aarch64 (qemu-user), {isa} body: {} fingerprints", m.len());
                 check(format!("aarch64 (qemu-user), {isa} body"), m, &mut failures);
             }
+            entry
         }
-        None => println!("aarch64: skipped (NEUROKERN_MCU_SKIP contains aarch64)"),
-    }
-    Ok((agreed.unwrap_or_default(), failures))
+        None => {
+            println!("aarch64: skipped (NEUROKERN_MCU_SKIP contains aarch64)");
+            json!({"skipped": "NEUROKERN_MCU_SKIP contains aarch64"})
+        }
+    };
+    Ok((agreed.unwrap_or_default(), failures, aarch64))
 }
+
+/// The agreed host fingerprints, the failures, and the aarch64 report entry.
+type HostFingerprints = (BTreeMap<String, String>, Vec<String>, Value);
 
 /// Fingerprints (`key → hex`) per body name.
 type ByBody = BTreeMap<String, BTreeMap<String, String>>;
@@ -177,7 +205,7 @@ pub fn run() -> Result<(), String> {
         return Err("qemu-system-arm not found: `apt-get install -y qemu-system-arm`".into());
     }
     println!("== host fingerprints (every body, and a baseline x86-64 build)");
-    let (mut host, mut failures) = host_fingerprints()?;
+    let (mut host, mut failures, aarch64) = host_fingerprints()?;
     let ad01 = crate::ad01::prepare(&root(), &root().join("target/ad01"))?;
     if let Some(a) = &ad01 {
         host.insert("ad01".into(), a.fingerprint.clone());
@@ -190,7 +218,22 @@ pub fn run() -> Result<(), String> {
     let mut flash_of = BTreeMap::new();
     for board in &BOARDS {
         println!("== {} ({}, {})", board.name, board.core, board.target);
-        build(&tc, board.target, ad01.as_ref().map(|a| a.dir.as_path()))?;
+        build(&tc, board, ad01.as_ref().map(|a| a.dir.as_path()))?;
+        // Helium: the int8 kernel's loop must be MVE's (a check that fails
+        // on a scalar build: `boards::tests`)
+        if board.variant.is_some() && ad01.is_some() {
+            let n = mve_in(&board.elf(&root(), "ad01"))?;
+            println!(
+                "{} ad01: {n} Helium multiply-accumulate instructions (VMLADAVA)",
+                board.core
+            );
+            if n == 0 {
+                failures.push(format!(
+                    "{} ad01: no Helium instruction in the int8 kernel",
+                    board.core
+                ));
+            }
+        }
         if board.target == "thumbv6m-none-eabi" {
             if let Some(a) = &ad01 {
                 let why = format!(
@@ -199,7 +242,7 @@ pub fn run() -> Result<(), String> {
                 );
                 println!("{} ad01: {why}", board.core);
                 results.insert(
-                    format!("{}/ad01", board.target),
+                    format!("{}/ad01", board.key()),
                     json!({"board": board.name, "core": board.core, "target": board.target,
                            "program": "ad01", "skipped": why}),
                 );
@@ -209,11 +252,7 @@ pub fn run() -> Result<(), String> {
             if *prog == "ad01" && ad01.is_none() {
                 continue;
             }
-            let elf = root()
-                .join("firmware/target")
-                .join(board.target)
-                .join("release")
-                .join(prog);
+            let elf = board.elf(&root(), prog);
             let (ok, out) = qemu(board, &elf)?;
             let (flash, ram) = sizes(&elf)?;
             flash_of.insert((board.target, *prog), flash);
@@ -269,7 +308,7 @@ pub fn run() -> Result<(), String> {
                 }
             }
             rows.push((board.core, *prog, flash, ram, stack));
-            results.insert(format!("{}/{prog}", board.target), entry);
+            results.insert(format!("{}/{prog}", board.key()), entry);
         }
     }
     let (riscv_entries, riscv_failures) = crate::riscv::run(&host)?;
@@ -293,6 +332,7 @@ pub fn run() -> Result<(), String> {
         "schema": "neurokern-mcu/1",
         "defmt_log": defmt,
         "host": host,
+        "aarch64": aarch64,
         "neurokern_flash_in_sine": {"value": sine.saturating_sub(base), "unit": "bytes"},
         "programs": results,
         "failures": failures,

@@ -82,7 +82,7 @@ pub fn print(rows: &[Row], results: &BTreeMap<String, Value>, neurokern_share: u
             BOARDS
                 .iter()
                 .find(|b| b.core == *core)
-                .map_or("", |b| b.target)
+                .map_or(String::new(), |b| b.key())
         );
         let out: Vec<String> = results[&key]["output"]
             .as_array()
@@ -111,8 +111,12 @@ pub fn print(rows: &[Row], results: &BTreeMap<String, Value>, neurokern_share: u
         neurokern_share
     );
     // instructions per element or per call, every core side by side
-    let mut columns: Vec<(&str, &str)> = BOARDS.iter().map(|b| (b.core, b.target)).collect();
-    columns.extend(crate::riscv::TARGETS.iter().map(|(t, c, _)| (*c, *t)));
+    let mut columns: Vec<(&str, String)> = BOARDS.iter().map(|b| (b.core, b.key())).collect();
+    columns.extend(
+        crate::riscv::TARGETS
+            .iter()
+            .map(|(t, c, _)| (*c, t.to_string())),
+    );
     const COLS: usize = BOARDS.len() + crate::riscv::TARGETS.len();
     let mut table: BTreeMap<String, [Option<f64>; COLS]> = BTreeMap::new();
     for (col, (_, target)) in columns.iter().enumerate() {
