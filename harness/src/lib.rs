@@ -15,6 +15,7 @@
 pub mod cost;
 pub mod figures;
 pub mod mcu;
+pub mod models;
 mod options;
 pub mod plot;
 pub mod progress;
@@ -191,6 +192,10 @@ pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), Str
                 );
             }
         }
+        // whole int8 models: this host beside LiteRT, and the cores
+        let model_rows = models::run(o.quick, report);
+        text += &models::text(&model_rows, c.ghz);
+        doc.insert("models".into(), models::json(&model_rows));
         if let Some(dir) = &o.plots {
             figures::cost_by_buffer(dir, &c)?;
             if let Some(cores) = &cores {

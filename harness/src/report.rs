@@ -19,6 +19,11 @@
 //!                          "elements_per_cycle": {"value" (null if the clock is
 //!                                                 implausible), "unit"},
 //!                          "ratio_to_relu": {"value", "unit": "ratio"}}] },
+//!   "models": [{"model": "sine_int8"|"ad01_int8", "macs",
+//!               "host": {"value" (null: model absent), "unit"},
+//!               "litert_xnnpack", "litert_builtin_ref": {"value" (null: not timed), "unit"},
+//!               "litert_note": str,
+//!               "cores": [{"core", "instructions", "per_mac"}]}],
 //!   "vanish": { "chain": {"hidden_layers", "weights", "by_activation": {name: {"weights",
 //!               "pre_activations", "grad_wrt_y": {"values", "unit"}, "bound_0_25_pow_r"}},
 //!               "sigmoid_unit_weights": {...}},

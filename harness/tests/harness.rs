@@ -143,6 +143,17 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
         let isa = neurokern::dispatch::selected();
         assert_eq!(doc["cost"]["isa"]["name"], isa.name());
         assert_eq!(doc["cost"]["isa"]["lanes"], isa.lanes());
+        // the whole int8 models: sine always (its weights are in the
+        // repository), timed on this host
+        let models = doc["models"].as_array().unwrap();
+        let names: Vec<&str> = models
+            .iter()
+            .map(|m| m["model"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["sine_int8", "ad01_int8"]);
+        assert_eq!(models[0]["macs"], 288.0);
+        assert_eq!(models[1]["macs"], 264_192.0);
+        assert!(models[0]["host"]["value"].as_f64().unwrap() > 0.0);
     }
     if cmd == "vanish" {
         let s = &doc["vanish"]["chain"]["by_activation"]["sigmoid"]["grad_wrt_y"]["values"];
@@ -171,7 +182,11 @@ fn check_run(cmd: &str, keys: &[&str], plots: &[&str]) {
 
 #[test]
 fn cost_quick_writes_report_json_and_plot() {
-    check_run("cost", &["cost"], &["cost.svg", "cost_by_buffer.svg"]);
+    check_run(
+        "cost",
+        &["cost", "models"],
+        &["cost.svg", "cost_by_buffer.svg"],
+    );
 }
 
 #[test]

@@ -92,7 +92,7 @@ pub(crate) const BOARDS: [Board; 4] = [
         core: "Cortex-M33",
         target: "thumbv8m.main-none-eabihf",
         qemu: &["-machine", "mps2-an505", "-cpu", "cortex-m33"],
-        programs: &["selftest", "sine", "train", "cost", "ad01"],
+        programs: &["selftest", "sine", "sine_int8", "train", "cost", "ad01"],
         fingerprints: &[
             ("selftest", &["kernels"]),
             ("train", &["sine"]),
