@@ -269,3 +269,94 @@ pub fn sine_mse<L: Layer<Input = [f32; 1], Output = [f32; 1]>>(net: &Network<L>)
 pub fn reference_sin(x: f32) -> f32 {
     libm::sinf(x)
 }
+
+/// The int8 fully connected layer over shapes that reach every path of
+/// every body — one to three columns past a multiple of four, rows past a
+/// multiple of four and of the 64-row chunk, inputs wider than the DSP
+/// body's 256-column block — with both arithmetics, one multiplier or one
+/// per row (shifts of every form, left shifts included), zero points at
+/// both ends and the clamps of no activation, ReLU and ReLU6, hashed. The
+/// values come from a fixed seed; 3 KB of weights at most, so it runs on
+/// a Cortex-M0 with 16 KB of RAM.
+pub fn int8_layers() -> u64 {
+    use crate::int8::{fold_bias, Arithmetic, FullyConnected, Multiplier, Quant};
+    use rand_core::RngCore;
+    const SHAPES: [(usize, usize); 20] = [
+        (1, 16),
+        (2, 5),
+        (3, 7),
+        (4, 4),
+        (5, 3),
+        (7, 9),
+        (8, 65),
+        (15, 2),
+        (16, 16),
+        (17, 66),
+        (20, 130),
+        (31, 3),
+        (33, 70),
+        (64, 1),
+        (100, 30),
+        (255, 11),
+        (256, 12),
+        (257, 10),
+        (300, 9),
+        (513, 5),
+    ];
+    let mut h = Fnv::default();
+    let mut rng = SplitMix64::new(0x0001_e81a_7e75);
+    let mut w = [0i8; 3072];
+    let mut x = [0i8; 513];
+    let mut b = [0i32; 130];
+    let mut folded = [0i32; 130];
+    let mut m = [[0i32; 2]; 130];
+    let mut s = [0f32; 130];
+    let mut y = [0i8; 130];
+    // int8 at both ends as often as not
+    let byte = |rng: &mut SplitMix64| match rng.next_u64() % 8 {
+        0 => -128,
+        1 => 127,
+        r => (rng.next_u64() >> (56 + r % 2)) as i8,
+    };
+    for (k, &(fan_in, rows)) in SHAPES.iter().enumerate() {
+        for v in w[..fan_in * rows].iter_mut().chain(&mut x[..fan_in]) {
+            *v = byte(&mut rng);
+        }
+        for v in &mut b[..rows] {
+            *v = (rng.next_u64() >> 40) as i32 - (1 << 23);
+        }
+        for (v, sc) in m[..rows].iter_mut().zip(&mut s[..rows]) {
+            // reals from 2^-33 to 2^3: every form of the requantization
+            let e = (rng.next_u64() % 37) as i32 - 33;
+            let real = (1.0 + (rng.next_u64() % 1000) as f64 / 1000.0) * libm::exp2(e as f64);
+            *v = Multiplier::from_real(real).pair();
+            *sc = real as f32;
+        }
+        let zp_in = [0, -128, 127, -5][k % 4];
+        let zp_out = [0, 127, -128, 9][(k / 2) % 4];
+        fold_bias(&w[..fan_in * rows], &b[..rows], zp_in, &mut folded[..rows]);
+        let clamps = [(-128, 127), (zp_out.max(-128) as i8, 127), (-128, 40)];
+        for arithmetic in Arithmetic::ALL {
+            for per_channel in [false, true] {
+                for clamp in clamps {
+                    let n = if per_channel { rows } else { 1 };
+                    let fc = FullyConnected {
+                        fan_in,
+                        fan_out: rows,
+                        weights: &w[..fan_in * rows],
+                        folded_bias: &folded[..rows],
+                        weight_scales: &s[..n],
+                        input: Quant::new(1.0, zp_in),
+                        output: Quant::new(1.0, zp_out),
+                        multipliers: &m[..n],
+                        clamp,
+                        arithmetic,
+                    };
+                    fc.run(&x[..fan_in], &mut y[..rows]);
+                    h.i8s(&y[..rows]);
+                }
+            }
+        }
+    }
+    h.0
+}

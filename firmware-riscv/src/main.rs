@@ -24,6 +24,7 @@ fn instructions(f: impl FnOnce()) -> u64 {
 #[riscv_rt::entry]
 fn main() -> ! {
     hprintln!("kernels {:016x}", fp::kernels());
+    hprintln!("int8 {:016x}", fp::int8_layers());
     let hard_float = cfg!(hard_float);
     let ok = if hard_float {
         let net = fp::train_sine(200, 0, |_, _| {});

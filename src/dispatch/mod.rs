@@ -39,7 +39,7 @@ mod cpu;
 mod dot;
 mod lut;
 
-pub(crate) use dot::{dot_group_i8, dot_rows_i8, DOT_ROWS};
+pub(crate) use dot::dot_chunks_i8;
 pub(crate) use lut::lut_i8;
 
 use crate::lanes::drivers as d;

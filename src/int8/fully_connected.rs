@@ -8,7 +8,7 @@
 //! add; [`fold_bias`] computes it from TFLite's bias and
 //! [`FullyConnected::tflite_bias`] gives TFLite's back.
 
-use super::multiplier::rounding_shift_right;
+use super::requant::{requantize, Out};
 use super::{Arithmetic, Multiplier, Quant};
 
 /// One int8 fully connected layer (a record: everything is precomputed, so a
@@ -63,78 +63,41 @@ impl FullyConnected<'_> {
     }
 
     /// Runs the layer: `x.len() == fan_in`, `y.len() == fan_out` (checked by
-    /// the model before it calls this; shorter slices stop early).
+    /// the model before it calls this; shorter slices stop early). The
+    /// dispatch module hands over the row sums (bias included) a chunk of
+    /// rows at a time; the requantization runs over each chunk as a loop of
+    /// its own, its constants in registers.
     pub fn run(&self, x: &[i8], y: &mut [i8]) {
-        let q = Requant::new(self.multipliers[0]);
-        match (self.multipliers.len() > 1, self.arithmetic) {
-            (false, Arithmetic::LiteRt) => self.rows::<false, false>(q, x, y),
-            (false, Arithmetic::Tflm) => self.rows::<false, true>(q, x, y),
-            (true, Arithmetic::LiteRt) => self.rows::<true, false>(q, x, y),
-            (true, Arithmetic::Tflm) => self.rows::<true, true>(q, x, y),
-        }
-    }
-
-    /// The layer, compiled once per (per channel, double rounding): the
-    /// row loop carries no test of either.
-    #[inline(always)]
-    fn rows<const PER_CHANNEL: bool, const DOUBLE: bool>(
-        &self,
-        q: Requant,
-        x: &[i8],
-        y: &mut [i8],
-    ) {
-        let zp_out = self.output.zero_point;
-        let (lo, hi) = (self.clamp.0 as i32, self.clamp.1 as i32);
+        let out = Out {
+            zero_point: self.output.zero_point,
+            lo: self.clamp.0 as i32,
+            hi: self.clamp.1 as i32,
+        };
         let fan_in = self.fan_in;
-        let rows = crate::dispatch::DOT_ROWS;
         let n = y
             .len()
             .min(self.folded_bias.len())
             .min(self.weights.len() / fan_in);
-        let out = |o: usize, acc: i32| {
-            let q = if PER_CHANNEL {
-                Requant::new(self.multipliers[o])
-            } else {
-                q
-            };
-            let v = q.apply::<DOUBLE>(acc.wrapping_add(self.folded_bias[o]));
-            v.wrapping_add(zp_out).max(lo).min(hi) as i8
-        };
-        // whole groups of rows: the dispatch module's body shares each load
-        // of the input between them (SMLAD on the Cortex-M4/M33)
-        let mut o = 0;
-        if x.len() >= fan_in {
-            let whole = n / rows * rows;
-            let groups = y[..whole]
-                .chunks_exact_mut(rows)
-                .zip(self.weights.chunks_exact(rows * fan_in))
-                .zip(self.folded_bias[..whole].chunks_exact(rows));
-            for (g, ((y, w), bias)) in groups.enumerate() {
-                let acc = crate::dispatch::dot_group_i8(w, fan_in, x);
-                for (r, ((y, &a), &b)) in y.iter_mut().zip(&acc).zip(bias).enumerate() {
-                    let q = if PER_CHANNEL {
-                        Requant::new(self.multipliers[g * rows + r])
-                    } else {
-                        q
-                    };
-                    let v = q.apply::<DOUBLE>(a.wrapping_add(b));
-                    *y = v.wrapping_add(zp_out).max(lo).min(hi) as i8;
-                }
-            }
-            o = whole;
-        }
-        // the rows left (and a short input: the sums stop where it ends)
-        while o < n {
-            let mut acc = [0i32; 1];
-            crate::dispatch::dot_rows_i8(
-                &self.weights[o * fan_in..(o + 1) * fan_in],
-                fan_in,
-                x,
-                &mut acc,
-            );
-            y[o] = out(o, acc[0]);
-            o += 1;
-        }
+        // a short input: the sums stop where it ends
+        let cols = fan_in.min(x.len());
+        let per_channel = self.multipliers.len() > 1;
+        crate::dispatch::dot_chunks_i8(
+            self.weights,
+            fan_in,
+            cols,
+            n,
+            x,
+            self.folded_bias,
+            |first, sums| {
+                let last = first + sums.len();
+                let multipliers = if per_channel {
+                    &self.multipliers[first..last]
+                } else {
+                    self.multipliers
+                };
+                requantize(sums, multipliers, self.arithmetic, out, &mut y[first..last]);
+            },
+        );
     }
 
     /// TFLite's bias of output `o` (the record keeps it folded):
@@ -145,50 +108,6 @@ impl FullyConnected<'_> {
     pub fn tflite_bias(&self, o: usize) -> i32 {
         let row = &self.weights[o * self.fan_in..(o + 1) * self.fan_in];
         self.folded_bias[o].wrapping_add(self.input.zero_point.wrapping_mul(sum(row)))
-    }
-}
-
-/// One output channel's requantization with its shifts worked out once:
-/// [`Multiplier::apply_as`], hoisted out of the row loop.
-#[derive(Clone, Copy)]
-struct Requant {
-    mantissa: i32,
-    /// Single rounding: the right shift `31 − shift` and its half.
-    total: u32,
-    half: i64,
-    /// Double rounding: the left shift before the high multiply, and the
-    /// right shift after it.
-    left: u32,
-    right: i32,
-}
-
-impl Requant {
-    #[inline(always)]
-    fn new(pair: [i32; 2]) -> Requant {
-        let [mantissa, shift] = pair;
-        let total = (31 - shift) as u32;
-        Requant {
-            mantissa,
-            total,
-            half: 1i64 << (total - 1),
-            left: shift.max(0) as u32,
-            right: (-shift).max(0),
-        }
-    }
-
-    /// `x · M` rounded once (`DOUBLE` false: LiteRT) or twice (TFLite
-    /// Micro): the same integers as [`Multiplier::apply_as`] (`tests`
-    /// compare them).
-    #[inline(always)]
-    fn apply<const DOUBLE: bool>(self, x: i32) -> i32 {
-        if DOUBLE {
-            // the mantissa is never i32::MIN: no saturating case
-            let high = ((x.wrapping_shl(self.left) as i64 * self.mantissa as i64 + (1 << 30)) >> 31)
-                as i32;
-            rounding_shift_right(high, self.right)
-        } else {
-            ((x as i64 * self.mantissa as i64 + self.half) >> self.total) as i32
-        }
     }
 }
 
@@ -294,34 +213,6 @@ mod tests {
         assert_eq!(y, [2]);
         fc.run(&[-1], &mut y);
         assert_eq!(y, [-2]);
-    }
-
-    /// The hoisted requantization gives `Multiplier::apply_as`'s integers.
-    #[test]
-    fn requant_is_apply_as() {
-        let mut s = 0x0123_4567_89ab_cdefu64;
-        for _ in 0..100_000 {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            let real = (s % 1_000_000) as f64 / 1e6 * libm::exp2(((s >> 20) % 24) as f64 - 20.0);
-            let m = Multiplier::from_real(real);
-            let x = (s >> 32) as i32 >> ((s >> 28) % 16);
-            if m.shift > 0 && (x as i64) << m.shift != ((x as i64) << m.shift) as i32 as i64 {
-                continue;
-            }
-            let r = Requant::new(m.pair());
-            assert_eq!(
-                r.apply::<false>(x),
-                m.apply_as(x, Arithmetic::LiteRt),
-                "{x} {m:?}"
-            );
-            assert_eq!(
-                r.apply::<true>(x),
-                m.apply_as(x, Arithmetic::Tflm),
-                "{x} {m:?}"
-            );
-        }
     }
 
     #[test]

@@ -58,6 +58,7 @@ mod owned;
 #[cfg(feature = "std")]
 mod ptq;
 mod quant;
+mod requant;
 mod tflm;
 
 pub use blob::{Aligned, Interface, QBlob};

@@ -61,7 +61,7 @@ pub(crate) const BOARDS: [Board; 4] = [
         target: "thumbv6m-none-eabi",
         qemu: &["-machine", "microbit"],
         programs: &["selftest", "sine", "sine_int8", "train", "cost"],
-        fingerprints: &[("selftest", &["kernels"]), ("train", &["xor"])],
+        fingerprints: &[("selftest", &["kernels", "int8"]), ("train", &["xor"])],
         insns_per_tick: Some(62.5),
         variant: None,
     },
@@ -80,7 +80,7 @@ pub(crate) const BOARDS: [Board; 4] = [
             "ad01",
         ],
         fingerprints: &[
-            ("selftest", &["kernels"]),
+            ("selftest", &["kernels", "int8"]),
             ("train", &["sine"]),
             ("ad01", &["ad01"]),
         ],
@@ -94,7 +94,7 @@ pub(crate) const BOARDS: [Board; 4] = [
         qemu: &["-machine", "mps2-an505", "-cpu", "cortex-m33"],
         programs: &["selftest", "sine", "sine_int8", "train", "cost", "ad01"],
         fingerprints: &[
-            ("selftest", &["kernels"]),
+            ("selftest", &["kernels", "int8"]),
             ("train", &["sine"]),
             ("ad01", &["ad01"]),
         ],
@@ -109,7 +109,7 @@ pub(crate) const BOARDS: [Board; 4] = [
         qemu: &["-machine", "mps3-an547", "-cpu", "cortex-m55"],
         programs: &["selftest", "sine", "sine_int8", "train", "cost", "ad01"],
         fingerprints: &[
-            ("selftest", &["kernels"]),
+            ("selftest", &["kernels", "int8"]),
             ("train", &["sine"]),
             ("ad01", &["ad01"]),
         ],

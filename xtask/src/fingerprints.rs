@@ -69,6 +69,7 @@ pub fn host(isa: Isa) -> Result<BTreeMap<String, String>, String> {
     dispatch::force(Some(isa)).map_err(|e| e.to_string())?;
     let mut m = BTreeMap::new();
     m.insert("kernels".into(), format!("{:016x}", fp::kernels()));
+    m.insert("int8".into(), format!("{:016x}", fp::int8_layers()));
     let xor = fp::train_xor(XOR_STEPS, 0, |_, _| {});
     m.insert("xor".into(), format!("{:016x}", fp::params(&xor.params)));
     let sine = fp::train_sine(SINE_STEPS, 0, |_, _| {});

@@ -16,12 +16,12 @@ pub const TARGETS: [(&str, &str, &[&str]); 2] = [
     (
         "riscv32imac-unknown-none-elf",
         "RV32IMAC",
-        &["kernels", "xor"],
+        &["kernels", "int8", "xor"],
     ),
     (
         "riscv32imafc-unknown-none-elf",
         "RV32IMAFC",
-        &["kernels", "sine"],
+        &["kernels", "int8", "sine"],
     ),
 ];
 

@@ -1,0 +1,133 @@
+//! The int8 fully connected layer's inner loop: the dot products of a
+//! layer's weight rows with its input, `Σ_i w[r·stride + i]·x[i]` in i32,
+//! handed to the caller a chunk of [`CHUNK`] rows at a time so that the
+//! requantization runs as a loop of its own, its constants in registers
+//! (interleaved with the dot products they were spilled and reloaded for
+//! every row). Integer sums are exact and wrap the same way in any order, so
+//! every body returns the same integers; they differ in speed only.
+//!
+//! * On Cortex-M cores with the DSP extension (M4, M7, M33 built with
+//!   `+dsp`), [`dsp`]: the input widened once to 16-bit pairs, four rows at a
+//!   time with `SMLAD` in `asm!` (1.34 instructions per multiply-accumulate).
+//! * On the Cortex-M55, [`mve`]: Helium's `VMLADAVA.S8`, sixteen
+//!   multiply-accumulates per instruction, four rows at a time.
+//! * On x86-64, [`x86`]: the plain loop compiled for AVX2 and AVX-512, and
+//!   AVX-512 VNNI's `vpdpbusd`, chosen at run time like the float kernels.
+//! * Elsewhere the plain loop, which LLVM vectorises where there are
+//!   vectors (NEON: widening multiply-adds) and leaves scalar where there
+//!   are none.
+
+#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
+use super::{selected, Isa, VECTORS};
+
+#[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]
+mod dsp;
+#[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+mod mve;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+/// Rows whose sums one call of `emit` receives: 256 bytes of stack.
+pub(crate) const CHUNK: usize = 64;
+
+/// The layer's row sums: for `rows` rows of `stride` weights each, in chunks
+/// of at most [`CHUNK`] rows, calls `emit(first_row, sums)` with
+/// `sums[r] = bias[first_row + r] + Σ_{i < cols} w[(first_row + r)·stride +
+/// i]·x[i]` (wrapping).
+///
+/// # Panics
+/// If `cols > stride`, `x` is shorter than `cols`, `w` than `rows · stride`
+/// or `bias` than `rows`.
+#[inline]
+pub(crate) fn dot_chunks_i8(
+    w: &[i8],
+    stride: usize,
+    cols: usize,
+    rows: usize,
+    x: &[i8],
+    bias: &[i32],
+    emit: impl FnMut(usize, &[i32]),
+) {
+    assert!(cols <= stride && x.len() >= cols && w.len() >= rows * stride && bias.len() >= rows);
+    let x = &x[..cols];
+    #[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]
+    {
+        dsp::chunks(w, stride, rows, x, bias, emit)
+    }
+    #[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+    {
+        mve::chunks(w, stride, rows, x, bias, emit)
+    }
+    #[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
+    {
+        let mut emit = emit;
+        let mut sums = [0i32; CHUNK];
+        let mut first = 0;
+        while first < rows {
+            let m = CHUNK.min(rows - first);
+            dot_rows_i8(
+                &w[first * stride..(first + m) * stride],
+                stride,
+                x,
+                &mut sums[..m],
+            );
+            for (s, &b) in sums[..m].iter_mut().zip(&bias[first..first + m]) {
+                *s = s.wrapping_add(b);
+            }
+            emit(first, &sums[..m]);
+            first += m;
+        }
+    }
+}
+
+#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
+/// `acc[r] = Σ_i w[r·stride + i]·x[i]` for `r < acc.len()`, over
+/// `i < min(stride, x.len())`, wrapping: the body the CPU runs best.
+#[inline]
+pub(crate) fn dot_rows_i8(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
+    if !VECTORS {
+        return rows_plain(w, stride, x, acc);
+    }
+    match selected() {
+        Isa::Scalar => rows_one(w, stride, x, acc),
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        // SAFETY: the CPU has AVX-512F, BW and VNNI (asked just now).
+        Isa::Avx512 if super::cpu::has_avx512_vnni() => unsafe {
+            x86::rows_avx512_vnni(w, stride, x, acc)
+        },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `selected()` returned `Avx512` only because
+        // `is_supported(Avx512)` holds: the CPU has AVX-512F.
+        Isa::Avx512 => unsafe { x86::rows_avx512(w, stride, x, acc) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above: `Avx2` is selected only on a CPU with AVX2.
+        Isa::Avx2 => unsafe { x86::rows_avx2(w, stride, x, acc) },
+        _ => rows_plain(w, stride, x, acc),
+    }
+}
+
+#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
+/// The plain loop: one row after another, each a sum LLVM may vectorise.
+#[inline(always)]
+fn rows_plain(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
+    for (a, row) in acc.iter_mut().zip(w.chunks(stride.max(1))) {
+        let mut s = 0i32;
+        for (&w, &x) in row.iter().zip(x) {
+            s = s.wrapping_add(w as i32 * x as i32);
+        }
+        *a = s;
+    }
+}
+
+#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
+/// One multiply-accumulate at a time ([`Isa::Scalar`]): the reference the
+/// other bodies are compared with.
+fn rows_one(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
+    for (a, row) in acc.iter_mut().zip(w.chunks(stride.max(1))) {
+        let mut s = 0i32;
+        for (&w, &x) in row.iter().zip(x) {
+            s = core::hint::black_box(s.wrapping_add(w as i32 * x as i32));
+        }
+        *a = s;
+    }
+}
