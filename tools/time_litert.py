@@ -20,7 +20,7 @@ from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
 
 def per_inference(path, resolver, rows):
-    it = Interpreter(model_path=str(path), experimental_op_resolver_type=resolver)
+    it = Interpreter(model_path=str(path), experimental_op_resolver_type=resolver, num_threads=1)
     it.allocate_tensors()
     inp, = it.get_input_details()
     x = [np.asarray(r, dtype=inp["dtype"])[None, :] for r in rows]

@@ -227,6 +227,11 @@ pub fn layer_norms(dir: &Path, v: &Vanish) -> Result<(), String> {
 
 /// A function's name short enough for a bar group's label (`sigmoid'`,
 /// `h-swish`, `leaky i8`): neighbouring labels must not touch.
+/// A model's name on the figure's axis: `sine i8`, `ad01`.
+fn model_label(name: &str) -> String {
+    name.replace("ad01_int8", "ad01").replace("_int8", " i8")
+}
+
 pub fn short_name(name: &str) -> String {
     name.replace("_derivative", "'")
         .replace("leaky_relu", "leaky")
@@ -239,12 +244,18 @@ pub fn short_name(name: &str) -> String {
 
 /// `mcu_cost.svg` from `cargo xtask mcu`'s report (read with
 /// [`mcu::read`](crate::mcu::read)): instructions per element of every φ,
-/// and of the int8 σ, tanh, ReLU and leaky ReLU, on each core.
+/// and of the int8 σ, tanh, ReLU and leaky ReLU, on each core; then the
+/// whole int8 models of `models` (int8 `sine`, MLPerf Tiny's anomaly
+/// detector), instructions per multiply-accumulate of an inference.
 ///
 /// # Errors
 ///
 /// A message when the figure cannot be written.
-pub fn mcu_cost(dir: &Path, cores: &[crate::mcu::CoreCosts]) -> Result<(), String> {
+pub fn mcu_cost(
+    dir: &Path,
+    cores: &[crate::mcu::CoreCosts],
+    models: &[crate::models::ModelRow],
+) -> Result<(), String> {
     let groups: Vec<String> = neurokern::activation::Act::ALL
         .iter()
         .map(|a| a.name().to_string())
@@ -254,20 +265,32 @@ pub fn mcu_cost(dir: &Path, cores: &[crate::mcu::CoreCosts]) -> Result<(), Strin
                 .map(|f| format!("{f}_int8")),
         )
         .collect();
-    let labels: Vec<String> = groups.iter().map(|g| short_name(g)).collect();
+    let mut labels: Vec<String> = groups.iter().map(|g| short_name(g)).collect();
+    labels.extend(
+        models
+            .iter()
+            .map(|m| format!("{} /MAC", model_label(m.name))),
+    );
     let members: Vec<String> = cores.iter().map(|c| c.core.clone()).collect();
     let values: Vec<Vec<f64>> = cores
         .iter()
         .map(|c| {
+            let per_model = models.iter().map(|m| {
+                m.cores
+                    .iter()
+                    .find(|(core, _)| *core == c.core)
+                    .map_or(f64::NAN, |(_, v)| v / m.macs)
+            });
             groups
                 .iter()
                 .map(|g| c.costs.get(g).copied().unwrap_or(f64::NAN))
+                .chain(per_model)
                 .collect()
         })
         .collect();
     plot::bars(
         &dir.join("mcu_cost.svg"),
-        "instructions per element on microcontroller cores (cargo xtask mcu, QEMU; log scale)",
+        "instructions per element on microcontroller cores, per MAC for whole int8 models (cargo xtask mcu, QEMU; log scale)",
         "instructions / element",
         &labels,
         &members,
@@ -317,11 +340,27 @@ mod tests {
             core("Cortex-M4F", &[("relu", 4.6), ("sigmoid", 34.1)]),
             core("Cortex-M0", &[("relu", 6.1), ("sigmoid_int8", 7.0)]),
         ];
-        mcu_cost(&dir, &cores).unwrap();
+        let ad01 = crate::models::ModelRow {
+            name: "ad01_int8",
+            macs: 264_192.0,
+            host_us: None,
+            litert: None,
+            litert_note: String::new(),
+            cores: vec![("Cortex-M4F".into(), 411_400.0)],
+        };
+        mcu_cost(&dir, &cores, &[]).unwrap();
         let svg = std::fs::read_to_string(dir.join("mcu_cost.svg")).unwrap();
         let legend = |core: &str| svg.lines().filter(|l| l.trim() == core).count();
         assert_eq!((legend("Cortex-M4F"), legend("Cortex-M0")), (1, 1), "{svg}");
         assert!(svg.contains("sigmoid i8"), "{svg}");
+        assert!(!svg.contains("ad01 /MAC"), "{svg}");
+        let bars = |svg: &str| svg.matches("<rect").count();
+        let without = bars(&svg);
+        // the model's group and its one bar (the M0 has no figure for it)
+        mcu_cost(&dir, &cores, &[ad01]).unwrap();
+        let svg = std::fs::read_to_string(dir.join("mcu_cost.svg")).unwrap();
+        assert!(svg.contains("ad01 /MAC"), "{svg}");
+        assert_eq!(bars(&svg), without + 1, "{svg}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

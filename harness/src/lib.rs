@@ -199,7 +199,7 @@ pub fn run(command: Command, o: &Options, out: &mut dyn Write) -> Result<(), Str
         if let Some(dir) = &o.plots {
             figures::cost_by_buffer(dir, &c)?;
             if let Some(cores) = &cores {
-                figures::mcu_cost(dir, cores)?;
+                figures::mcu_cost(dir, cores, &model_rows)?;
                 text += "mcu_cost.svg drawn from it\n";
             }
         }

@@ -39,7 +39,7 @@ mod cpu;
 mod dot;
 mod lut;
 
-pub(crate) use dot::dot_chunks_i8;
+pub(crate) use dot::{dot_chunks_i8, Sink};
 pub(crate) use lut::lut_i8;
 
 use crate::lanes::drivers as d;

@@ -80,24 +80,12 @@ impl FullyConnected<'_> {
             .min(self.weights.len() / fan_in);
         // a short input: the sums stop where it ends
         let cols = fan_in.min(x.len());
-        let per_channel = self.multipliers.len() > 1;
-        crate::dispatch::dot_chunks_i8(
-            self.weights,
-            fan_in,
-            cols,
-            n,
-            x,
-            self.folded_bias,
-            |first, sums| {
-                let last = first + sums.len();
-                let multipliers = if per_channel {
-                    &self.multipliers[first..last]
-                } else {
-                    self.multipliers
-                };
-                requantize(sums, multipliers, self.arithmetic, out, &mut y[first..last]);
-            },
-        );
+        let sink = Requantizer {
+            layer: self,
+            out,
+            y,
+        };
+        crate::dispatch::dot_chunks_i8(self.weights, fan_in, cols, n, x, self.folded_bias, sink);
     }
 
     /// TFLite's bias of output `o` (the record keeps it folded):
@@ -108,6 +96,34 @@ impl FullyConnected<'_> {
     pub fn tflite_bias(&self, o: usize) -> i32 {
         let row = &self.weights[o * self.fan_in..(o + 1) * self.fan_in];
         self.folded_bias[o].wrapping_add(self.input.zero_point.wrapping_mul(sum(row)))
+    }
+}
+
+/// Where the dispatch module hands a layer's row sums: requantized into
+/// `y`, one chunk of rows at a time.
+struct Requantizer<'l, 'a, 'y> {
+    layer: &'l FullyConnected<'a>,
+    out: Out,
+    y: &'y mut [i8],
+}
+
+impl crate::dispatch::Sink for Requantizer<'_, '_, '_> {
+    #[inline(always)]
+    fn take(&mut self, first: usize, sums: &[i32]) {
+        let last = first + sums.len();
+        let l = self.layer;
+        let multipliers = if l.multipliers.len() > 1 {
+            &l.multipliers[first..last]
+        } else {
+            l.multipliers
+        };
+        requantize(
+            sums,
+            multipliers,
+            l.arithmetic,
+            self.out,
+            &mut self.y[first..last],
+        );
     }
 }
 

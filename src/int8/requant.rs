@@ -123,10 +123,14 @@ fn general(m: Multiplier, arithmetic: Arithmetic, s: i32) -> i32 {
 
 /// `y[o] = out.put(M_o · sums[o])` for every row of a chunk, `M_o` the one
 /// multiplier of the layer or row `o`'s (`multipliers` has one entry or one
-/// per row), rounded as `arithmetic` rounds. Never inlined: a function of
-/// its own keeps its constants in registers (inlined into the layer's loop
-/// they were spilled and reloaded for every row).
-#[inline(never)]
+/// per row), rounded as `arithmetic` rounds. On Arm never inlined: a
+/// function of its own keeps its constants in registers (inlined into the
+/// layer's loop they were spilled and reloaded for every row); elsewhere
+/// inlined into the dispatch module's chunk loop, which on x86-64 is
+/// compiled for the body's vector features, so these loops are vectorised
+/// with it.
+#[cfg_attr(target_arch = "arm", inline(never))]
+#[cfg_attr(not(target_arch = "arm"), inline(always))]
 pub(crate) fn requantize(
     sums: &[i32],
     multipliers: &[[i32; 2]],

@@ -6,7 +6,8 @@
 //! times per body and prints the median time per inference and the
 //! multiply-accumulates per nanosecond. `tools/time_litert.py` times LiteRT
 //! on the same model for comparison (run both in one session: the ratio is
-//! the figure, not the absolute time).
+//! the figure, not the absolute time). Names after `--` pick bodies:
+//! `cargo bench -p neurokern-tflite --bench ad01 -- avx512`.
 use neurokern::dispatch::{self, Isa};
 use neurokern::int8::Arithmetic;
 use std::path::Path;
@@ -32,7 +33,15 @@ fn main() {
         let mut scratch = vec![0i8; 2 * q.max_width()];
         let mut y = vec![0i8; q.fan_out()];
         println!("ad01_int8 (264,192 MACs), 196 windows, median of 31 runs:");
-        for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
+        let only: Vec<String> = std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with("--"))
+            .collect();
+        let chosen = |i: &Isa| only.is_empty() || only.iter().any(|n| n == i.name());
+        for isa in Isa::ALL
+            .into_iter()
+            .filter(|i| dispatch::is_supported(*i) && chosen(i))
+        {
             dispatch::force(Some(isa)).unwrap();
             let mut per: Vec<f64> = (0..31)
                 .map(|_| {

@@ -31,7 +31,7 @@ pub(super) fn chunks(
     rows: usize,
     x: &[i8],
     bias: &[i32],
-    mut emit: impl FnMut(usize, &[i32]),
+    mut emit: impl super::Sink,
 ) {
     let cols = x.len();
     let quads = cols / 4 * 4;
@@ -98,7 +98,7 @@ pub(super) fn chunks(
                 }
             }
         }
-        emit(first, sums);
+        emit.take(first, sums);
         first += m;
     }
 }

@@ -27,11 +27,20 @@ mod mve;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-/// Rows whose sums one call of `emit` receives: 256 bytes of stack.
+/// What receives a layer's row sums, a chunk at a time: `take(first_row,
+/// sums)`. A trait rather than a closure so that its one implementation
+/// (the requantization) can be `#[inline(always)]` into the chunk loop,
+/// which on x86-64 is compiled for the body's vector features.
+pub(crate) trait Sink {
+    /// The sums of rows `first_row..first_row + sums.len()`.
+    fn take(&mut self, first_row: usize, sums: &[i32]);
+}
+
+/// Rows whose sums one call of [`Sink::take`] receives: 256 bytes of stack.
 pub(crate) const CHUNK: usize = 64;
 
 /// The layer's row sums: for `rows` rows of `stride` weights each, in chunks
-/// of at most [`CHUNK`] rows, calls `emit(first_row, sums)` with
+/// of at most [`CHUNK`] rows, calls `emit.take(first_row, sums)` with
 /// `sums[r] = bias[first_row + r] + Σ_{i < cols} w[(first_row + r)·stride +
 /// i]·x[i]` (wrapping).
 ///
@@ -46,7 +55,7 @@ pub(crate) fn dot_chunks_i8(
     rows: usize,
     x: &[i8],
     bias: &[i32],
-    emit: impl FnMut(usize, &[i32]),
+    emit: impl Sink,
 ) {
     assert!(cols <= stride && x.len() >= cols && w.len() >= rows * stride && bias.len() >= rows);
     let x = &x[..cols];
@@ -60,49 +69,53 @@ pub(crate) fn dot_chunks_i8(
     }
     #[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
     {
-        let mut emit = emit;
-        let mut sums = [0i32; CHUNK];
-        let mut first = 0;
-        while first < rows {
-            let m = CHUNK.min(rows - first);
-            dot_rows_i8(
-                &w[first * stride..(first + m) * stride],
-                stride,
-                x,
-                &mut sums[..m],
-            );
-            for (s, &b) in sums[..m].iter_mut().zip(&bias[first..first + m]) {
-                *s = s.wrapping_add(b);
-            }
-            emit(first, &sums[..m]);
-            first += m;
+        if !VECTORS {
+            return chunks_with(w, stride, rows, x, bias, emit, rows_plain);
+        }
+        match selected() {
+            #[cfg(all(target_arch = "x86_64", not(miri)))]
+            // SAFETY: the CPU has AVX-512F, BW and VNNI (asked just now).
+            Isa::Avx512 if super::cpu::has_avx512_vnni() => unsafe {
+                x86::chunks_avx512_vnni(w, stride, rows, x, bias, emit)
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `selected()` returned `Avx512` only because
+            // `is_supported(Avx512)` holds: the CPU has AVX-512F.
+            Isa::Avx512 => unsafe { x86::chunks_avx512(w, stride, rows, x, bias, emit) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above: `Avx2` is selected only on a CPU with AVX2.
+            Isa::Avx2 => unsafe { x86::chunks_avx2(w, stride, rows, x, bias, emit) },
+            Isa::Scalar => chunks_with(w, stride, rows, x, bias, emit, rows_one),
+            _ => chunks_with(w, stride, rows, x, bias, emit, rows_plain),
         }
     }
 }
 
-#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
-/// `acc[r] = Σ_i w[r·stride + i]·x[i]` for `r < acc.len()`, over
-/// `i < min(stride, x.len())`, wrapping: the body the CPU runs best.
-#[inline]
-pub(crate) fn dot_rows_i8(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
-    if !VECTORS {
-        return rows_plain(w, stride, x, acc);
-    }
-    match selected() {
-        Isa::Scalar => rows_one(w, stride, x, acc),
-        #[cfg(all(target_arch = "x86_64", not(miri)))]
-        // SAFETY: the CPU has AVX-512F, BW and VNNI (asked just now).
-        Isa::Avx512 if super::cpu::has_avx512_vnni() => unsafe {
-            x86::rows_avx512_vnni(w, stride, x, acc)
-        },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `selected()` returned `Avx512` only because
-        // `is_supported(Avx512)` holds: the CPU has AVX-512F.
-        Isa::Avx512 => unsafe { x86::rows_avx512(w, stride, x, acc) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as above: `Avx2` is selected only on a CPU with AVX2.
-        Isa::Avx2 => unsafe { x86::rows_avx2(w, stride, x, acc) },
-        _ => rows_plain(w, stride, x, acc),
+/// The chunk loop around a body's row sums, `emit` inlined: on x86-64 it is
+/// compiled inside the body's `#[target_feature]` function, so the
+/// caller's requantization loop is vectorised for the same features.
+#[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
+#[inline(always)]
+fn chunks_with(
+    w: &[i8],
+    stride: usize,
+    rows: usize,
+    x: &[i8],
+    bias: &[i32],
+    mut emit: impl Sink,
+    body: impl Fn(&[i8], usize, &[i8], &mut [i32]),
+) {
+    let mut sums = [0i32; CHUNK];
+    let mut first = 0;
+    while first < rows {
+        let m = CHUNK.min(rows - first);
+        let sums = &mut sums[..m];
+        body(&w[first * stride..(first + m) * stride], stride, x, sums);
+        for (s, &b) in sums.iter_mut().zip(&bias[first..first + m]) {
+            *s = s.wrapping_add(b);
+        }
+        emit.take(first, sums);
+        first += m;
     }
 }
 

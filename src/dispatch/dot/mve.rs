@@ -11,7 +11,7 @@ pub(super) fn chunks(
     rows: usize,
     x: &[i8],
     bias: &[i32],
-    mut emit: impl FnMut(usize, &[i32]),
+    mut emit: impl super::Sink,
 ) {
     let mut sums = [0i32; super::CHUNK];
     let mut first = 0;
@@ -28,7 +28,7 @@ pub(super) fn chunks(
         for (s, &b) in sums[..m].iter_mut().zip(&bias[first..first + m]) {
             *s = s.wrapping_add(b);
         }
-        emit(first, &sums[..m]);
+        emit.take(first, &sums[..m]);
         first += m;
     }
 }

@@ -1,74 +1,155 @@
 //! The int8 row sums on x86-64: the plain loop compiled again for AVX2 and
 //! AVX-512, and AVX-512 VNNI's `vpdpbusd`.
 
-/// The plain loop compiled for AVX2 (`vpmaddwd` on 16 lanes).
+/// The layer's chunks with the plain loop compiled for AVX2 (`vpmaddwd` on
+/// 16 lanes), the caller's requantization compiled for AVX2 with it.
 #[target_feature(enable = "avx2")]
-pub(super) fn rows_avx2(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
-    super::rows_plain(w, stride, x, acc)
+pub(super) fn chunks_avx2(
+    w: &[i8],
+    stride: usize,
+    rows: usize,
+    x: &[i8],
+    bias: &[i32],
+    emit: impl super::Sink,
+) {
+    super::chunks_with(w, stride, rows, x, bias, emit, super::rows_plain)
 }
 
-/// The plain loop compiled for AVX-512F.
+/// The same for AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub(super) fn rows_avx512(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
-    super::rows_plain(w, stride, x, acc)
+pub(super) fn chunks_avx512(
+    w: &[i8],
+    stride: usize,
+    rows: usize,
+    x: &[i8],
+    bias: &[i32],
+    emit: impl super::Sink,
+) {
+    super::chunks_with(w, stride, rows, x, bias, emit, super::rows_plain)
 }
 
-/// Rows sharing each load of the input in the VNNI body.
-#[cfg(not(miri))]
-const GROUP: usize = 4;
-
-/// AVX-512 VNNI, 64 multiply-accumulates per `vpdpbusd`: it multiplies
-/// unsigned by signed bytes, so the input goes in as `x + 128` (its sign bit
-/// flipped) and `128 · Σw`, summed by a second `vpdpbusd` of the weights
-/// with ones, is taken off: `Σ w·(x + 128) − 128·Σ w = Σ w·x`, exactly, in
-/// wrapping i32 (the method of oneDNN's and XNNPACK's u8s8 kernels; our own
-/// code). Each input block is loaded and flipped once for [`GROUP`] rows;
-/// the last `cols % 64` columns go through the plain loop.
+/// The same with the row sums on VNNI ([`rows_avx512_vnni`]).
 #[cfg(not(miri))]
 #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-pub(super) fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
+pub(super) fn chunks_avx512_vnni(
+    w: &[i8],
+    stride: usize,
+    rows: usize,
+    x: &[i8],
+    bias: &[i32],
+    emit: impl super::Sink,
+) {
+    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, acc| {
+        rows_avx512_vnni(w, stride, x, acc)
+    })
+}
+
+/// AVX-512 VNNI, 64 multiply-accumulates per `vpdpbusd`. It multiplies
+/// unsigned by signed bytes, so the weights go in as `w + 128` (their sign
+/// bit flipped) and `128 · Σx` — one sum of the input for all the rows — is
+/// taken off: `Σ (w + 128)·x − 128·Σx = Σ w·x`, exactly, in wrapping i32
+/// (the offset method of the u8·s8 kernels of oneDNN and XNNPACK, here on
+/// the weights since the input is what the rows share; our own code). Four
+/// rows at a time share each load of the input; their four vectors of
+/// partial sums are folded into one vector of four sums by two rounds of
+/// unpack-and-add and two of halving, rather than four horizontal sums.
+/// The last `cols % 64` columns go through the plain loop.
+#[cfg(not(miri))]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+#[inline]
+fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
     use core::arch::x86_64::{
-        __m512i, _mm512_dpbusd_epi32, _mm512_loadu_si512, _mm512_reduce_add_epi32,
-        _mm512_set1_epi8, _mm512_setzero_si512, _mm512_slli_epi32, _mm512_sub_epi32,
-        _mm512_xor_si512,
+        _mm256_add_epi32, _mm256_castsi256_si128, _mm256_extracti128_si256, _mm512_add_epi32,
+        _mm512_castsi512_si256, _mm512_dpbusd_epi32, _mm512_extracti64x4_epi64, _mm512_loadu_si512,
+        _mm512_reduce_add_epi32, _mm512_set1_epi8, _mm512_setzero_si512, _mm512_unpackhi_epi32,
+        _mm512_unpackhi_epi64, _mm512_unpacklo_epi32, _mm512_unpacklo_epi64, _mm512_xor_si512,
+        _mm_set1_epi32, _mm_storeu_si128, _mm_sub_epi32,
     };
     let n = stride.min(x.len());
     let rows = acc.len();
-    if n < 64 || w.len() < rows * stride {
+    if n < 64 || rows == 0 || w.len() < (rows - 1) * stride + n {
         return super::rows_plain(w, stride, x, acc);
     }
     let blocks = n / 64;
     let done = 64 * blocks;
     let flip = _mm512_set1_epi8(-128);
-    let ones = _mm512_set1_epi8(1);
-    for (g, acc) in acc.chunks_mut(GROUP).enumerate() {
-        let w = &w[g * GROUP * stride..];
-        let mut sums = [_mm512_setzero_si512(); GROUP];
-        let mut wsums = [_mm512_setzero_si512(); GROUP];
-        for b in 0..blocks {
-            // SAFETY: bytes 64b..64b + 64 of `x` (64·blocks <= n <= x.len()).
-            let xu: __m512i = _mm512_xor_si512(
-                unsafe { _mm512_loadu_si512(x.as_ptr().add(64 * b).cast()) },
-                flip,
-            );
-            for r in 0..acc.len() {
-                // SAFETY: bytes r·stride + 64b .. + 64 of `w`: within row
-                // r (64·blocks <= n <= stride) of this group, whose rows
-                // lie within the `rows · stride` checked above.
-                let wv = unsafe { _mm512_loadu_si512(w.as_ptr().add(r * stride + 64 * b).cast()) };
-                sums[r] = _mm512_dpbusd_epi32(sums[r], xu, wv);
-                wsums[r] = _mm512_dpbusd_epi32(wsums[r], ones, wv);
-            }
+    // the input's blocks, loaded once: Σx (times 128) comes off every row
+    let load_x = |b: usize| {
+        // SAFETY: bytes 64b..64b + 64 of `x` (64·blocks <= n <= x.len()).
+        unsafe { _mm512_loadu_si512(x.as_ptr().add(64 * b).cast()) }
+    };
+    let mut sx = _mm512_setzero_si512();
+    for b in 0..blocks {
+        sx = _mm512_dpbusd_epi32(sx, _mm512_set1_epi8(1), load_x(b));
+    }
+    let offset = _mm512_reduce_add_epi32(sx).wrapping_mul(128);
+    // row r's block b as unsigned bytes
+    let load_w = |r: usize, b: usize| {
+        // SAFETY: bytes r·stride + 64b .. + 64 of `w`: within row r
+        // (64·blocks <= n) of the rows checked above.
+        _mm512_xor_si512(
+            unsafe { _mm512_loadu_si512(w.as_ptr().add(r * stride + 64 * b).cast()) },
+            flip,
+        )
+    };
+    let groups = rows / 4;
+    for g in 0..groups {
+        let r = 4 * g;
+        let (mut s0, mut s1, mut s2, mut s3) = (
+            _mm512_setzero_si512(),
+            _mm512_setzero_si512(),
+            _mm512_setzero_si512(),
+            _mm512_setzero_si512(),
+        );
+        // two blocks a turn (a 128-wide layer is one turn), then the odd one
+        let mut b = 0;
+        while b + 2 <= blocks {
+            let (xa, xb) = (load_x(b), load_x(b + 1));
+            s0 = _mm512_dpbusd_epi32(s0, load_w(r, b), xa);
+            s1 = _mm512_dpbusd_epi32(s1, load_w(r + 1, b), xa);
+            s2 = _mm512_dpbusd_epi32(s2, load_w(r + 2, b), xa);
+            s3 = _mm512_dpbusd_epi32(s3, load_w(r + 3, b), xa);
+            s0 = _mm512_dpbusd_epi32(s0, load_w(r, b + 1), xb);
+            s1 = _mm512_dpbusd_epi32(s1, load_w(r + 1, b + 1), xb);
+            s2 = _mm512_dpbusd_epi32(s2, load_w(r + 2, b + 1), xb);
+            s3 = _mm512_dpbusd_epi32(s3, load_w(r + 3, b + 1), xb);
+            b += 2;
         }
+        if b < blocks {
+            let xv = load_x(b);
+            s0 = _mm512_dpbusd_epi32(s0, load_w(r, b), xv);
+            s1 = _mm512_dpbusd_epi32(s1, load_w(r + 1, b), xv);
+            s2 = _mm512_dpbusd_epi32(s2, load_w(r + 2, b), xv);
+            s3 = _mm512_dpbusd_epi32(s3, load_w(r + 3, b), xv);
+        }
+        // per 128-bit lane: [s0, s1, s0, s1] and [s2, s3, s2, s3] partials,
+        // then [s0, s1, s2, s3]; then the four lanes added
+        let a = _mm512_add_epi32(_mm512_unpacklo_epi32(s0, s1), _mm512_unpackhi_epi32(s0, s1));
+        let c = _mm512_add_epi32(_mm512_unpacklo_epi32(s2, s3), _mm512_unpackhi_epi32(s2, s3));
+        let d = _mm512_add_epi32(_mm512_unpacklo_epi64(a, c), _mm512_unpackhi_epi64(a, c));
+        let h = _mm256_add_epi32(_mm512_castsi512_si256(d), _mm512_extracti64x4_epi64::<1>(d));
+        let q = core::arch::x86_64::_mm_add_epi32(
+            _mm256_castsi256_si128(h),
+            _mm256_extracti128_si256::<1>(h),
+        );
+        let q = _mm_sub_epi32(q, _mm_set1_epi32(offset));
+        let out = &mut acc[r..r + 4];
+        // SAFETY: four i32 at `out` (a slice of four).
+        unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), q) };
+    }
+    for (r, a) in acc.iter_mut().enumerate().skip(4 * groups) {
+        let mut s0 = _mm512_setzero_si512();
+        for b in 0..blocks {
+            s0 = _mm512_dpbusd_epi32(s0, load_w(r, b), load_x(b));
+        }
+        *a = _mm512_reduce_add_epi32(s0).wrapping_sub(offset);
+    }
+    if done < n {
         for (r, a) in acc.iter_mut().enumerate() {
-            // 128·Σw taken off lane by lane, then one horizontal sum
-            let lanes = _mm512_sub_epi32(sums[r], _mm512_slli_epi32::<7>(wsums[r]));
-            let mut s = _mm512_reduce_add_epi32(lanes);
             let row = &w[r * stride..r * stride + n];
             for (&wv, &xv) in row[done..].iter().zip(&x[done..n]) {
-                s = s.wrapping_add(wv as i32 * xv as i32);
+                *a = a.wrapping_add(wv as i32 * xv as i32);
             }
-            *a = s;
         }
     }
 }
