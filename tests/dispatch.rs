@@ -194,8 +194,8 @@ fn int8_tables_are_looked_up_alike_on_every_body() {
 }
 
 /// The int8 fully connected layer's dot products (the dispatch module's
-/// row-group bodies: AVX-512 and AVX2 on x86-64, the plain loop, one MAC at
-/// a time for `Scalar`) give the same outputs on every body, against a
+/// bodies: AVX-512 VNNI and AVX2 on x86-64, the plain loop, one MAC at a
+/// time for `Scalar`) give the same outputs on every body, against a
 /// direct i64 sum written here, for widths 1..=70 and around the 64-byte
 /// blocks (127–129, 191, 192, 640), extreme weights and inputs, per tensor and per channel, and both
 /// arithmetics. (The Cortex-M4/M33 `SMLAD` body is held to the host by the

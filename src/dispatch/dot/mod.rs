@@ -11,8 +11,10 @@
 //!   time with `SMLAD` in `asm!` (1.34 instructions per multiply-accumulate).
 //! * On the Cortex-M55, [`mve`]: Helium's `VMLADAVA.S8`, sixteen
 //!   multiply-accumulates per instruction, four rows at a time.
-//! * On x86-64, [`x86`]: the plain loop compiled for AVX2 and AVX-512, and
-//!   AVX-512 VNNI's `vpdpbusd`, chosen at run time like the float kernels.
+//! * On x86-64, [`x86`]: AVX2's `vpmaddwd` on inputs widened to i16, and
+//!   AVX-512 VNNI's `vpdpbusd`, four rows at a time, chosen at run time like
+//!   the float kernels; the chunk loop and the requantization are compiled
+//!   with the body's features, so LLVM vectorises the requantization too.
 //! * Elsewhere the plain loop, which LLVM vectorises where there are
 //!   vectors (NEON: widening multiply-adds) and leaves scalar where there
 //!   are none.
