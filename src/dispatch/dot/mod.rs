@@ -19,7 +19,7 @@
 //!   vectors (NEON: widening multiply-adds) and leaves scalar where there
 //!   are none.
 
-#[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
+#[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
 use super::{selected, Isa, VECTORS};
 
 #[cfg(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve)))]

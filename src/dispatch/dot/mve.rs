@@ -1,9 +1,12 @@
 //! The int8 row sums on Helium (MVE, the Cortex-M55).
 
 use core::arch::asm;
+use core::mem::MaybeUninit;
 
-/// The layer's row sums a chunk at a time (see `dot_chunks_i8`): four rows
-/// at a time with [`dot4`], the one to three rows left by the plain loop.
+/// The layer's row sums a chunk at a time (see `dot_chunks_i8`), each
+/// chunk by [`block`]. The chunk's buffer is left uninitialised (zeroing
+/// it cost a small layer more than its multiply-accumulates): `block`
+/// writes every sum before the slice over them is made.
 #[inline(always)]
 pub(super) fn chunks(
     w: &[i8],
@@ -13,27 +16,53 @@ pub(super) fn chunks(
     bias: &[i32],
     mut emit: impl super::Sink,
 ) {
-    let mut sums = [0i32; super::CHUNK];
+    let mut buf = MaybeUninit::<[i32; super::CHUNK]>::uninit();
+    let out = buf.as_mut_ptr().cast::<i32>();
     let mut first = 0;
     while first < rows {
         let m = super::CHUNK.min(rows - first);
         let w = &w[first * stride..(first + m) * stride];
-        let mut r = 0;
-        while r + 4 <= m {
-            let s = dot4(&w[r * stride..], stride, x);
-            sums[r..r + 4].copy_from_slice(&s);
-            r += 4;
-        }
-        super::rows_plain(&w[r * stride..], stride, x, &mut sums[r..m]);
-        for (s, &b) in sums[..m].iter_mut().zip(&bias[first..first + m]) {
-            *s = s.wrapping_add(b);
-        }
-        emit.take(first, &sums[..m]);
+        // SAFETY: `out` has room for CHUNK >= m i32.
+        unsafe { block(w, stride, x, &bias[first..first + m], out) };
+        // SAFETY: `block` wrote the first m.
+        let sums = unsafe { core::slice::from_raw_parts(out, m) };
+        emit.take(first, sums);
         first += m;
     }
 }
 
-/// Four rows (`w[r·stride..r·stride + x.len()]`, r < 4) dotted with `x` on
+/// `out[r] = bias[r] + Σ_i w[r·stride + i]·x[i]` for `r < bias.len()`: four
+/// rows at a time with [`dot4`], started at their biases, the one to three
+/// rows left by the plain loop. A function of its own (never inlined): in
+/// the caller's registers its pointers were spilled and reloaded for every
+/// group.
+///
+/// # Safety
+/// `out` has room for `bias.len()` i32.
+///
+/// # Panics
+/// If `w` is shorter than the rows or `x.len() > stride`.
+#[inline(never)]
+unsafe fn block(w: &[i8], stride: usize, x: &[i8], bias: &[i32], out: *mut i32) {
+    let m = bias.len();
+    let groups = m / 4;
+    for g in 0..groups {
+        let r = 4 * g;
+        let init = [bias[r], bias[r + 1], bias[r + 2], bias[r + 3]];
+        let s = dot4(&w[r * stride..], stride, x, init);
+        // SAFETY: r + 4 <= m: within the caller's room.
+        unsafe { out.add(r).cast::<[i32; 4]>().write(s) };
+    }
+    for r in 4 * groups..m {
+        let mut s = [0i32];
+        super::rows_plain(&w[r * stride..], stride, x, &mut s);
+        // SAFETY: r < m.
+        unsafe { out.add(r).write(s[0].wrapping_add(bias[r])) };
+    }
+}
+
+/// `init[r]` plus four rows (`w[r·stride..r·stride + x.len()]`, r < 4)
+/// dotted with `x` on
 /// Helium: per sixteen columns one `VLDRB` of the input and, per row, one
 /// `VLDRB` and one `VMLADAVA.S8` (sixteen signed byte products added to the
 /// row's sum) — ten instructions for 64 multiply-accumulates. The sums live
@@ -43,11 +72,11 @@ pub(super) fn chunks(
 /// # Panics
 /// If `w` is shorter than `3 · stride + x.len()`.
 #[inline(always)]
-fn dot4(w: &[i8], stride: usize, x: &[i8]) -> [i32; 4] {
+fn dot4(w: &[i8], stride: usize, x: &[i8], init: [i32; 4]) -> [i32; 4] {
     let cols = x.len();
     assert!(cols <= stride && w.len() >= 3 * stride + cols);
     let turns = cols / 16;
-    let (mut a0, mut a1, mut a2, mut a3) = (0i32, 0i32, 0i32, 0i32);
+    let [mut a0, mut a1, mut a2, mut a3] = init;
     if turns > 0 {
         let p = w.as_ptr();
         // SAFETY: the loop reads bytes [0, 16·turns) of `x` and of the four

@@ -31,9 +31,9 @@ pub(super) fn chunks_avx2(
 fn rows_avx2(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
     use core::arch::x86_64::{
         __m256i, _mm256_add_epi32, _mm256_castsi256_si128, _mm256_cvtepi8_epi16,
-        _mm256_extracti128_si256, _mm256_madd_epi16, _mm256_setzero_si256,
-        _mm256_unpackhi_epi32, _mm256_unpackhi_epi64, _mm256_unpacklo_epi32,
-        _mm256_unpacklo_epi64, _mm_add_epi32, _mm_loadu_si128, _mm_storeu_si128,
+        _mm256_extracti128_si256, _mm256_madd_epi16, _mm256_setzero_si256, _mm256_unpackhi_epi32,
+        _mm256_unpackhi_epi64, _mm256_unpacklo_epi32, _mm256_unpacklo_epi64, _mm_add_epi32,
+        _mm_loadu_si128, _mm_storeu_si128,
     };
     let n = stride.min(x.len());
     let rows = acc.len();
