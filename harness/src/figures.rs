@@ -227,11 +227,6 @@ pub fn layer_norms(dir: &Path, v: &Vanish) -> Result<(), String> {
 
 /// A function's name short enough for a bar group's label (`sigmoid'`,
 /// `h-swish`, `leaky i8`): neighbouring labels must not touch.
-/// A model's name on the figure's axis: `sine i8`, `ad01`.
-fn model_label(name: &str) -> String {
-    name.replace("ad01_int8", "ad01").replace("_int8", " i8")
-}
-
 pub fn short_name(name: &str) -> String {
     name.replace("_derivative", "'")
         .replace("leaky_relu", "leaky")
@@ -240,6 +235,11 @@ pub fn short_name(name: &str) -> String {
         .replace("gelu_tanh", "gelu_t")
         .replace("softplus", "softpl")
         .replace("_int8", " i8")
+}
+
+/// A model's name on the figure's axis: `sine`, `ad01`.
+fn model_label(name: &str) -> String {
+    name.replace("_int8", "")
 }
 
 /// `mcu_cost.svg` from `cargo xtask mcu`'s report (read with
@@ -269,7 +269,7 @@ pub fn mcu_cost(
     labels.extend(
         models
             .iter()
-            .map(|m| format!("{} /MAC", model_label(m.name))),
+            .map(|m| format!("{}/MAC", model_label(m.name))),
     );
     let members: Vec<String> = cores.iter().map(|c| c.core.clone()).collect();
     let values: Vec<Vec<f64>> = cores
@@ -353,13 +353,13 @@ mod tests {
         let legend = |core: &str| svg.lines().filter(|l| l.trim() == core).count();
         assert_eq!((legend("Cortex-M4F"), legend("Cortex-M0")), (1, 1), "{svg}");
         assert!(svg.contains("sigmoid i8"), "{svg}");
-        assert!(!svg.contains("ad01 /MAC"), "{svg}");
+        assert!(!svg.contains("ad01/MAC"), "{svg}");
         let bars = |svg: &str| svg.matches("<rect").count();
         let without = bars(&svg);
         // the model's group and its one bar (the M0 has no figure for it)
         mcu_cost(&dir, &cores, &[ad01]).unwrap();
         let svg = std::fs::read_to_string(dir.join("mcu_cost.svg")).unwrap();
-        assert!(svg.contains("ad01 /MAC"), "{svg}");
+        assert!(svg.contains("ad01/MAC"), "{svg}");
         assert_eq!(bars(&svg), without + 1, "{svg}");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -260,8 +260,8 @@ fn draw_bars(
     members: &[String],
     values: &[Vec<f64>],
 ) -> Result<(), String> {
-    // 60 px per group: the 30 functions of the cost table stay legible
-    let width = (60 * groups.len() as u32).max(1100);
+    // 66 px per group: the 30 functions of the cost table stay legible
+    let width = (66 * groups.len() as u32).max(1100);
     let root = SVGBackend::new(path, (width, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let all: Vec<f64> = values
