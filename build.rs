@@ -5,7 +5,7 @@
 //! it; an Armv8-M Mainline core (`thumbv8m.main`) has it when built for a
 //! CPU that does (`-C target-cpu=cortex-m33` / `m35p` / `m55` / `m85`) or with
 //! `-C target-feature=+dsp`. Then `cfg(neurokern_arm_dsp)` selects the
-//! int8 kernel's `asm!` (`src/dispatch/dot.rs`). Likewise Helium (MVE, the
+//! int8 kernel's `asm!` (`src/dispatch/dot/dsp.rs`). Likewise Helium (MVE, the
 //! M-profile vector extension of Armv8.1-M: `cortex-m55`, `cortex-m85`, or
 //! `+mve`) sets `cfg(neurokern_arm_mve)`, which that kernel prefers.
 use std::env;
