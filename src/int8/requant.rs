@@ -68,12 +68,12 @@ impl Requant {
     fn new(pair: [i32; 2], arithmetic: Arithmetic) -> Requant {
         let [m, shift] = pair;
         match arithmetic {
-            Arithmetic::LiteRt if shift <= -2 => Requant::High {
+            Arithmetic::LiteRt if high_form(shift) => Requant::High {
                 m,
                 h: 1 << (-shift - 2),
                 r: (-shift - 1) as u32,
             },
-            Arithmetic::Tflm if (-23..=-1).contains(&shift) => Requant::Double {
+            Arithmetic::Tflm if double_form(shift) => Requant::Double {
                 m,
                 half: 1 << (-shift - 1),
                 e: -shift as u32,
@@ -92,6 +92,21 @@ impl Requant {
             Requant::General(m, a) => out.put(general(m, a, s)),
         }
     }
+}
+
+/// Whether LiteRT's rounding constant lies wholly in the product's high
+/// word (the `High` form).
+#[inline(always)]
+fn high_form(shift: i32) -> bool {
+    shift <= -2
+}
+
+/// Whether TFLite Micro's rounding shift may saturate its add (the
+/// `Double` form): `2^(31 + shift)` is at least 256, so the saturated
+/// value clamps as the exact one does.
+#[inline(always)]
+fn double_form(shift: i32) -> bool {
+    (-23..=-1).contains(&shift)
 }
 
 /// The high word of `s·m`.
@@ -179,7 +194,7 @@ fn loops<const TOP: bool>(
         match arithmetic {
             Arithmetic::LiteRt => {
                 for ((y, &s), &[m, shift]) in rows {
-                    let v = if shift <= -2 {
+                    let v = if high_form(shift) {
                         // (H + 2^k) >> (k + 1) = ((H >> k) + 1) >> 1:
                         // with H = q·2^k + r, r < 2^k moves neither floor
                         ((high(s, m) >> ((-shift - 2) & 31)) + 1) >> 1
@@ -191,7 +206,7 @@ fn loops<const TOP: bool>(
             }
             Arithmetic::Tflm => {
                 for ((y, &s), &[m, shift]) in rows {
-                    let v = if (-23..=-1).contains(&shift) {
+                    let v = if double_form(shift) {
                         double(s, m, 1 << (-shift - 1), -shift as u32)
                     } else {
                         general(Multiplier { mantissa: m, shift }, arithmetic, s)

@@ -79,14 +79,7 @@ fn rows_avx2(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
     // the rows past the last four, and every row's last columns
     let left = 4 * groups;
     super::rows_plain(&w[left * stride..], stride, &x[..done], &mut acc[left..]);
-    if done < n {
-        for (r, a) in acc.iter_mut().enumerate() {
-            let row = &w[r * stride..r * stride + n];
-            for (&wv, &xv) in row[done..].iter().zip(&x[done..n]) {
-                *a = a.wrapping_add(wv as i32 * xv as i32);
-            }
-        }
-    }
+    add_tail(w, stride, &x[..n], done, acc);
 }
 
 /// The same on a CPU with AVX-512F but not VNNI: the AVX2 row sums (the
@@ -222,12 +215,20 @@ fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
         }
         *a = _mm512_reduce_add_epi32(s0).wrapping_sub(offset);
     }
-    if done < n {
-        for (r, a) in acc.iter_mut().enumerate() {
-            let row = &w[r * stride..r * stride + n];
-            for (&wv, &xv) in row[done..].iter().zip(&x[done..n]) {
-                *a = a.wrapping_add(wv as i32 * xv as i32);
-            }
+    add_tail(w, stride, &x[..n], done, acc);
+}
+
+/// `acc[r] += Σ_{done <= i < x.len()} w[r·stride + i]·x[i]`: the columns
+/// past a body's last whole vector, for every row.
+#[inline(always)]
+fn add_tail(w: &[i8], stride: usize, x: &[i8], done: usize, acc: &mut [i32]) {
+    if done >= x.len() {
+        return;
+    }
+    for (r, a) in acc.iter_mut().enumerate() {
+        let row = &w[r * stride..r * stride + x.len()];
+        for (&wv, &xv) in row[done..].iter().zip(&x[done..]) {
+            *a = a.wrapping_add(wv as i32 * xv as i32);
         }
     }
 }
