@@ -14,7 +14,9 @@
 //!   −shift` (half away from zero) is `(q + 2^(e−1) − [q < 0]) >> e`, the add
 //!   saturating (`QADD`). It saturates only when `q ≥ 2^31 − 2^(e−1)`, and
 //!   then gives `2^(31−e) − 1` for `2^(31−e)`: both at least 255, so after
-//!   the zero point (at least −128) both clamp to the top of int8.
+//!   the zero point (at least −128) both clamp to the top of int8. Without
+//!   `QADD` `q` is capped instead (one `min` where a saturating add of i32
+//!   costs four instructions), to the same effect.
 //! * Anything else: `apply_as`'s statement.
 //!
 //! The tests compare every form with `apply_as` over random and extreme
@@ -39,9 +41,11 @@ impl Out {
 
     /// `put` where `TOP` promises `hi == 127` (no fused activation, ReLU):
     /// the clamp to int8 is one `SSAT`, then the floor.
+    /// Elsewhere the vector clamp is the same two instructions either way,
+    /// so `put` it is.
     #[inline(always)]
     fn put_as<const TOP: bool>(self, v: i32) -> i8 {
-        if TOP {
+        if TOP && cfg!(target_arch = "arm") {
             v.wrapping_add(self.zero_point)
                 .clamp(-128, 127)
                 .max(self.lo) as i8
@@ -115,11 +119,25 @@ fn high(s: i32, m: i32) -> i32 {
     ((s as i64 * m as i64) >> 32) as i32
 }
 
+/// The `Double` form. On Arm cores with the DSP extension the add
+/// saturates (`QADD`, one instruction); elsewhere, where a saturating add
+/// of i32 costs four instructions (vector or scalar), `q` is first capped at [`DOUBLE_CAP`] (one `min`), below
+/// which the add cannot overflow, and the capped value still shifts to at
+/// least 255, so it clamps to the top of int8 as the saturated one does.
 #[inline(always)]
 fn double(s: i32, m: i32, half: i32, e: u32) -> i32 {
     let q = ((s as i64 * m as i64 + (1 << 30)) >> 31) as i32;
-    q.saturating_add(half + (q >> 31)) >> e
+    if cfg!(neurokern_arm_dsp) {
+        q.saturating_add(half + (q >> 31)) >> e
+    } else {
+        q.min(DOUBLE_CAP).wrapping_add(half + (q >> 31)) >> e
+    }
 }
+
+/// The cap of the `Double` form's `q` without `QADD`: with `half ≤ 2^22` (`e ≤
+/// 23`), `DOUBLE_CAP + half` fits i32, and `(DOUBLE_CAP + half) >> e ≥
+/// (2^31 − 1) >> 23 = 255` for every `e` of the form.
+const DOUBLE_CAP: i32 = i32::MAX - (1 << 22);
 
 /// `apply_as` with the left shift wrapping as TFLite's does (its caller's
 /// sums never overflow it in practice; wrapping keeps it total).

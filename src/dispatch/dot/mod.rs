@@ -93,7 +93,8 @@ pub(crate) fn dot_chunks_i8(
     }
 }
 
-/// The chunk loop around a body's row sums, `emit` inlined: on x86-64 it is
+/// The chunk loop around a body's row sums (`body(w, stride, x, bias,
+/// acc)` sets `acc[r] = bias[r] + Σ_i w[r·stride + i]·x[i]`), `emit` inlined: on x86-64 it is
 /// compiled inside the body's `#[target_feature]` function, so the
 /// caller's requantization loop is vectorised for the same features.
 #[cfg(not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve))))]
@@ -105,17 +106,18 @@ fn chunks_with(
     x: &[i8],
     bias: &[i32],
     mut emit: impl Sink,
-    body: impl Fn(&[i8], usize, &[i8], &mut [i32]),
+    body: impl Fn(&[i8], usize, &[i8], &[i32], &mut [i32]),
 ) {
     let mut sums = [0i32; CHUNK];
     let mut first = 0;
     while first < rows {
         let m = CHUNK.min(rows - first);
         let sums = &mut sums[..m];
-        body(&w[first * stride..(first + m) * stride], stride, x, sums);
-        for (s, &b) in sums.iter_mut().zip(&bias[first..first + m]) {
-            *s = s.wrapping_add(b);
-        }
+        let (w, bias) = (
+            &w[first * stride..(first + m) * stride],
+            &bias[first..first + m],
+        );
+        body(w, stride, x, bias, sums);
         emit.take(first, sums);
         first += m;
     }
@@ -124,22 +126,22 @@ fn chunks_with(
 #[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
 /// The plain loop: one row after another, each a sum LLVM may vectorise.
 #[inline(always)]
-fn rows_plain(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
-    for (a, row) in acc.iter_mut().zip(w.chunks(stride.max(1))) {
+fn rows_plain(w: &[i8], stride: usize, x: &[i8], bias: &[i32], acc: &mut [i32]) {
+    for ((a, row), &b) in acc.iter_mut().zip(w.chunks(stride.max(1))).zip(bias) {
         let mut s = 0i32;
         for (&w, &x) in row.iter().zip(x) {
             s = s.wrapping_add(w as i32 * x as i32);
         }
-        *a = s;
+        *a = s.wrapping_add(b);
     }
 }
 
 #[cfg(not(all(target_arch = "arm", neurokern_arm_dsp, not(neurokern_arm_mve))))]
 /// One multiply-accumulate at a time ([`Isa::Scalar`]): the reference the
 /// other bodies are compared with.
-fn rows_one(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
-    for (a, row) in acc.iter_mut().zip(w.chunks(stride.max(1))) {
-        let mut s = 0i32;
+fn rows_one(w: &[i8], stride: usize, x: &[i8], bias: &[i32], acc: &mut [i32]) {
+    for ((a, row), &b) in acc.iter_mut().zip(w.chunks(stride.max(1))).zip(bias) {
+        let mut s = b;
         for (&w, &x) in row.iter().zip(x) {
             s = core::hint::black_box(s.wrapping_add(w as i32 * x as i32));
         }

@@ -55,9 +55,9 @@ unsafe fn block(w: &[i8], stride: usize, x: &[i8], bias: &[i32], out: *mut i32) 
     }
     for r in 4 * groups..m {
         let mut s = [0i32];
-        super::rows_plain(&w[r * stride..], stride, x, &mut s);
+        super::rows_plain(&w[r * stride..], stride, x, &bias[r..r + 1], &mut s);
         // SAFETY: r < m.
-        unsafe { out.add(r).write(s[0].wrapping_add(bias[r])) };
+        unsafe { out.add(r).write(s[0]) };
     }
 }
 

@@ -14,8 +14,8 @@ pub(super) fn chunks_avx2(
     bias: &[i32],
     emit: impl super::Sink,
 ) {
-    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, acc| {
-        rows_avx2(w, stride, x, acc)
+    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, bias, acc| {
+        rows_avx2(w, stride, x, bias, acc)
     })
 }
 
@@ -28,7 +28,7 @@ pub(super) fn chunks_avx2(
 /// plain loop.
 #[target_feature(enable = "avx2")]
 #[inline]
-fn rows_avx2(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
+fn rows_avx2(w: &[i8], stride: usize, x: &[i8], bias: &[i32], acc: &mut [i32]) {
     use core::arch::x86_64::{
         __m256i, _mm256_add_epi32, _mm256_castsi256_si128, _mm256_cvtepi8_epi16,
         _mm256_extracti128_si256, _mm256_madd_epi16, _mm256_setzero_si256, _mm256_unpackhi_epi32,
@@ -38,7 +38,7 @@ fn rows_avx2(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
     let n = stride.min(x.len());
     let rows = acc.len();
     if n < 16 || rows == 0 || w.len() < (rows - 1) * stride + n {
-        return super::rows_plain(w, stride, x, acc);
+        return super::rows_plain(w, stride, x, bias, acc);
     }
     let blocks = n / 16;
     let done = 16 * blocks;
@@ -72,13 +72,17 @@ fn rows_avx2(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
         let c = _mm256_add_epi32(_mm256_unpacklo_epi32(s2, s3), _mm256_unpackhi_epi32(s2, s3));
         let d = _mm256_add_epi32(_mm256_unpacklo_epi64(a, c), _mm256_unpackhi_epi64(a, c));
         let q = _mm_add_epi32(_mm256_castsi256_si128(d), _mm256_extracti128_si256::<1>(d));
-        let out = &mut acc[r..r + 4];
-        // SAFETY: four i32 at `out` (a slice of four).
-        unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), q) };
+        let (b, out) = (&bias[r..r + 4], &mut acc[r..r + 4]);
+        // SAFETY: four i32 at `b` and at `out` (slices of four).
+        unsafe {
+            let q = _mm_add_epi32(q, _mm_loadu_si128(b.as_ptr().cast()));
+            _mm_storeu_si128(out.as_mut_ptr().cast(), q)
+        };
     }
     // the rows past the last four, and every row's last columns
     let left = 4 * groups;
-    super::rows_plain(&w[left * stride..], stride, &x[..done], &mut acc[left..]);
+    let (w_left, x_done) = (&w[left * stride..], &x[..done]);
+    super::rows_plain(w_left, stride, x_done, &bias[left..], &mut acc[left..]);
     add_tail(w, stride, &x[..n], done, acc);
 }
 
@@ -94,8 +98,8 @@ pub(super) fn chunks_avx512(
     bias: &[i32],
     emit: impl super::Sink,
 ) {
-    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, acc| {
-        rows_avx2(w, stride, x, acc)
+    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, bias, acc| {
+        rows_avx2(w, stride, x, bias, acc)
     })
 }
 
@@ -110,8 +114,8 @@ pub(super) fn chunks_avx512_vnni(
     bias: &[i32],
     emit: impl super::Sink,
 ) {
-    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, acc| {
-        rows_avx512_vnni(w, stride, x, acc)
+    super::chunks_with(w, stride, rows, x, bias, emit, |w, stride, x, bias, acc| {
+        rows_avx512_vnni(w, stride, x, bias, acc)
     })
 }
 
@@ -128,18 +132,18 @@ pub(super) fn chunks_avx512_vnni(
 #[cfg(not(miri))]
 #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
 #[inline]
-fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
+fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], bias: &[i32], acc: &mut [i32]) {
     use core::arch::x86_64::{
         _mm256_add_epi32, _mm256_castsi256_si128, _mm256_extracti128_si256, _mm512_add_epi32,
         _mm512_castsi512_si256, _mm512_dpbusd_epi32, _mm512_extracti64x4_epi64, _mm512_loadu_si512,
         _mm512_reduce_add_epi32, _mm512_set1_epi8, _mm512_setzero_si512, _mm512_unpackhi_epi32,
         _mm512_unpackhi_epi64, _mm512_unpacklo_epi32, _mm512_unpacklo_epi64, _mm512_xor_si512,
-        _mm_set1_epi32, _mm_storeu_si128, _mm_sub_epi32,
+        _mm_add_epi32, _mm_loadu_si128, _mm_set1_epi32, _mm_storeu_si128, _mm_sub_epi32,
     };
     let n = stride.min(x.len());
     let rows = acc.len();
     if n < 64 || rows == 0 || w.len() < (rows - 1) * stride + n {
-        return super::rows_plain(w, stride, x, acc);
+        return super::rows_plain(w, stride, x, bias, acc);
     }
     let blocks = n / 64;
     let done = 64 * blocks;
@@ -154,6 +158,7 @@ fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
         sx = _mm512_dpbusd_epi32(sx, _mm512_set1_epi8(1), load_x(b));
     }
     let offset = _mm512_reduce_add_epi32(sx).wrapping_mul(128);
+    let offset_v = _mm_set1_epi32(offset);
     // row r's block b as unsigned bytes
     let load_w = |r: usize, b: usize| {
         // SAFETY: bytes r·stride + 64b .. + 64 of `w`: within row r
@@ -199,21 +204,25 @@ fn rows_avx512_vnni(w: &[i8], stride: usize, x: &[i8], acc: &mut [i32]) {
         let c = _mm512_add_epi32(_mm512_unpacklo_epi32(s2, s3), _mm512_unpackhi_epi32(s2, s3));
         let d = _mm512_add_epi32(_mm512_unpacklo_epi64(a, c), _mm512_unpackhi_epi64(a, c));
         let h = _mm256_add_epi32(_mm512_castsi512_si256(d), _mm512_extracti64x4_epi64::<1>(d));
-        let q = core::arch::x86_64::_mm_add_epi32(
-            _mm256_castsi256_si128(h),
-            _mm256_extracti128_si256::<1>(h),
-        );
-        let q = _mm_sub_epi32(q, _mm_set1_epi32(offset));
-        let out = &mut acc[r..r + 4];
-        // SAFETY: four i32 at `out` (a slice of four).
-        unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), q) };
+        let q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256::<1>(h));
+        let (b, out) = (&bias[r..r + 4], &mut acc[r..r + 4]);
+        // SAFETY: four i32 at `b` and at `out` (slices of four).
+        unsafe {
+            let q = _mm_add_epi32(
+                q,
+                _mm_sub_epi32(_mm_loadu_si128(b.as_ptr().cast()), offset_v),
+            );
+            _mm_storeu_si128(out.as_mut_ptr().cast(), q)
+        };
     }
     for (r, a) in acc.iter_mut().enumerate().skip(4 * groups) {
         let mut s0 = _mm512_setzero_si512();
         for b in 0..blocks {
             s0 = _mm512_dpbusd_epi32(s0, load_w(r, b), load_x(b));
         }
-        *a = _mm512_reduce_add_epi32(s0).wrapping_sub(offset);
+        *a = _mm512_reduce_add_epi32(s0)
+            .wrapping_sub(offset)
+            .wrapping_add(bias[r]);
     }
     add_tail(w, stride, &x[..n], done, acc);
 }
