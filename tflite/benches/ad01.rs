@@ -7,7 +7,10 @@
 //! multiply-accumulates per nanosecond. `tools/time_litert.py` times LiteRT
 //! on the same model for comparison (run both in one session: the ratio is
 //! the figure, not the absolute time). Names after `--` pick bodies:
-//! `cargo bench -p neurokern-tflite --bench ad01 -- avx512`.
+//! `cargo bench -p neurokern-tflite --bench ad01 -- avx512`; `litert` runs
+//! the model in LiteRT's arithmetic (single rounding, what LiteRT's
+//! kernels compute) instead of TFLite Micro's:
+//! `cargo bench -p neurokern-tflite --bench ad01 -- litert avx512`.
 use neurokern::dispatch::{self, Isa};
 use neurokern::int8::Arithmetic;
 use std::path::Path;
@@ -19,7 +22,16 @@ fn main() {
         println!("ad01: {} not found: skipped", data.display());
         return;
     };
-    let t = neurokern_tflite::read_with(&bytes, Arithmetic::Tflm).unwrap();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let arithmetic = if args.iter().any(|a| a == "litert") {
+        Arithmetic::LiteRt
+    } else {
+        Arithmetic::Tflm
+    };
+    let t = neurokern_tflite::read_with(&bytes, arithmetic).unwrap();
     let m = &t.model;
     let spec = std::fs::read(data.join("normal_id_01_00000000_hist_librosa.bin")).unwrap();
     let frames: Vec<i8> = spec
@@ -32,12 +44,12 @@ fn main() {
     m.with_model(|q| {
         let mut scratch = vec![0i8; 2 * q.max_width()];
         let mut y = vec![0i8; q.fan_out()];
-        println!("ad01_int8 (264,192 MACs), 196 windows, median of 31 runs:");
-        let only: Vec<String> = std::env::args()
-            .skip(1)
-            .filter(|a| !a.starts_with("--"))
-            .collect();
-        let chosen = |i: &Isa| only.is_empty() || only.iter().any(|n| n == i.name());
+        println!(
+            "ad01_int8 (264,192 MACs), {} arithmetic, 196 windows, median of 31 runs:",
+            arithmetic.name()
+        );
+        let only: Vec<&String> = args.iter().filter(|a| *a != "litert").collect();
+        let chosen = |i: &Isa| only.is_empty() || only.iter().any(|n| *n == i.name());
         for isa in Isa::ALL
             .into_iter()
             .filter(|i| dispatch::is_supported(*i) && chosen(i))
