@@ -197,12 +197,17 @@ fn int8_tables_are_looked_up_alike_on_every_body() {
 /// bodies: AVX-512 VNNI and AVX2 on x86-64, the plain loop, one MAC at a
 /// time for `Scalar`) give the same outputs on every body, against a
 /// direct i64 sum written here, for widths 1..=70 and around the 64-byte
-/// blocks (127–129, 191, 192, 640), extreme weights and inputs, per tensor and per channel, and both
-/// arithmetics. (The Cortex-M4/M33 `SMLAD` body is held to the host by the
+/// blocks (127–129, 191, 192, 640, and 1,100: past the packed body's
+/// 1,024-column pass), extreme weights and inputs, per tensor and per
+/// channel, and both arithmetics; and so do the packed weights of
+/// `PackedModel` (VNNI, and the plain loop over the packed layout), for
+/// whole and partial panels of sixteen rows and chunks of 64. (The Cortex-M4/M33 `SMLAD` body is held to the host by the
 /// anomaly detector's fingerprint in `cargo xtask mcu`.)
 #[test]
 fn int8_fully_connected_layers_agree_on_every_body() {
-    use neurokern::int8::{fold_bias, Arithmetic, FullyConnected, Multiplier, Quant};
+    use neurokern::int8::{
+        fold_bias, Arithmetic, FullyConnected, Multiplier, PackedModel, QLayer, QModel, Quant,
+    };
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut s = 0x5eed_u64;
     let mut next = || {
@@ -211,8 +216,8 @@ fn int8_fully_connected_layers_agree_on_every_body() {
         s ^= s << 17;
         s
     };
-    for fan_in in (1..=70usize).chain([127, 128, 129, 191, 192, 640]) {
-        for fan_out in [1usize, 2, 3, 4, 5, 7, 9] {
+    for fan_in in (1..=70usize).chain([127, 128, 129, 191, 192, 640, 1100]) {
+        for fan_out in [1usize, 2, 3, 4, 5, 7, 9, 16, 17, 70] {
             // weights and inputs at the ends of int8 as often as not
             let pick = |r: u64| match r % 4 {
                 0 => -128i8,
@@ -265,6 +270,10 @@ fn int8_fully_connected_layers_agree_on_every_body() {
                             as i8
                     })
                     .collect();
+                let layers = [QLayer::FullyConnected(fc)];
+                let model = QModel::new(input, output, &layers).unwrap();
+                let packed = PackedModel::always(model);
+                let mut scratch = vec![0i8; 2 * model.max_width()];
                 for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
                     dispatch::force(Some(isa)).unwrap();
                     let mut y = vec![0i8; fan_out];
@@ -272,6 +281,12 @@ fn int8_fully_connected_layers_agree_on_every_body() {
                     assert_eq!(
                         y, want,
                         "{isa} fan_in {fan_in} fan_out {fan_out} {arithmetic:?}"
+                    );
+                    let mut y = vec![0i8; fan_out];
+                    packed.run(&x, &mut y, &mut scratch).unwrap();
+                    assert_eq!(
+                        y, want,
+                        "packed, {isa} fan_in {fan_in} fan_out {fan_out} {arithmetic:?}"
                     );
                 }
             }

@@ -2,14 +2,14 @@
 //! (the firmware's network, quantized here) and MLPerf Tiny's anomaly
 //! detector (`../shared/mlperf-tiny/ad01_int8.tflite`, TFLite Micro's
 //! arithmetic), on this host — µs per inference and multiply-accumulates
-//! per cycle, on the body the kernels chose — next to LiteRT's XNNPACK and
+//! per cycle, on the body the kernels chose, through `PackedModel` — next to LiteRT's XNNPACK and
 //! reference kernels timed by `tools/time_litert.py` in the same run (minus
 //! the interpreter's call overhead, measured on a one-operator model), and
 //! on the cores: instructions per inference and per MAC from
 //! `target/mcu-report.json`.
 
 use neurokern::fingerprint::Sine;
-use neurokern::int8::{quantize_network, Arithmetic, OwnedModel, PtqOptions};
+use neurokern::int8::{quantize_network, Arithmetic, OwnedModel, PackedModel, PtqOptions};
 use neurokern::nn::Network;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -37,10 +37,14 @@ pub struct ModelRow {
 /// The shared MLPerf Tiny data, beside the repository.
 const DATA: &str = "../shared/mlperf-tiny";
 
+/// Median µs per inference through [`PackedModel`] (the weights packed
+/// where the CPU has AVX-512 VNNI, the model as it is elsewhere): what a
+/// host program would run.
 fn time_model(m: &OwnedModel, rows: &[Vec<i8>], reps: usize) -> Option<f64> {
     m.with_model(|q| {
-        let mut scratch = vec![0i8; 2 * q.max_width()];
-        let mut y = vec![0i8; q.fan_out()];
+        let q = PackedModel::new(q);
+        let mut scratch = vec![0i8; 2 * q.model().max_width()];
+        let mut y = vec![0i8; q.model().fan_out()];
         let mut per: Vec<f64> = (0..reps)
             .map(|_| {
                 let start = Instant::now();

@@ -88,6 +88,27 @@ impl FullyConnected<'_> {
         crate::dispatch::dot_chunks_i8(self.weights, fan_in, cols, n, x, self.folded_bias, sink);
     }
 
+    /// [`FullyConnected::run`] on this layer's weights packed by
+    /// `dispatch::pack_i8` (`panels`, `offset`), for
+    /// [`PackedModel`](super::PackedModel): the same integers. `x.len() ==
+    /// fan_in`, `y.len() == fan_out` (the model checks them).
+    #[cfg(feature = "std")]
+    pub(crate) fn run_packed(&self, panels: &[i8], offset: &[i32], x: &[i8], y: &mut [i8]) {
+        let out = Out {
+            zero_point: self.output.zero_point,
+            lo: self.clamp.0 as i32,
+            hi: self.clamp.1 as i32,
+        };
+        let (rows, cols) = (self.fan_out, self.fan_in);
+        let sink = Requantizer {
+            layer: self,
+            out,
+            y,
+        };
+        let bias = self.folded_bias;
+        crate::dispatch::packed_chunks_i8(panels, rows, cols, x, bias, offset, sink);
+    }
+
     /// TFLite's bias of output `o` (the record keeps it folded):
     /// `folded_bias[o] + input.zero_point · Σ_i w[o][i]`.
     ///

@@ -56,6 +56,8 @@ mod multiplier;
 #[cfg(feature = "std")]
 mod owned;
 #[cfg(feature = "std")]
+mod packed;
+#[cfg(feature = "std")]
 mod ptq;
 mod quant;
 mod requant;
@@ -70,6 +72,9 @@ pub use multiplier::{Arithmetic, Multiplier};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use owned::{OwnedLayer, OwnedModel};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use packed::PackedModel;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use ptq::{quantize_network, PtqError, PtqOptions};
@@ -272,16 +277,29 @@ impl<'a> QModel<'a> {
                 got: scratch.len(),
             });
         }
+        self.run_layers(x, y, scratch, |_, l, x, y| l.run(x, y));
+        Ok(())
+    }
+
+    /// The layers in turn from `x` to `y` through the two halves of
+    /// `scratch` (checked by the caller), layer `k` run by `run(k, layer,
+    /// input, output)`.
+    fn run_layers(
+        &self,
+        x: &[i8],
+        y: &mut [i8],
+        scratch: &mut [i8],
+        mut run: impl FnMut(usize, &QLayer<'a>, &[i8], &mut [i8]),
+    ) {
         let (a, b) = scratch.split_at_mut(self.max_width);
         a[..x.len()].copy_from_slice(x);
         let (mut src, mut dst) = (a, b);
-        for l in self.layers {
+        for (k, l) in self.layers.iter().enumerate() {
             let (i, o) = l.shape();
-            l.run(&src[..i], &mut dst[..o]);
+            run(k, l, &src[..i], &mut dst[..o]);
             core::mem::swap(&mut src, &mut dst);
         }
         y.copy_from_slice(&src[..y.len()]);
-        Ok(())
     }
 
     /// Quantizes `x`, runs, dequantizes into `y` (QUANTIZE and DEQUANTIZE at

@@ -12,7 +12,7 @@
 //! kernels compute) instead of TFLite Micro's:
 //! `cargo bench -p neurokern-tflite --bench ad01 -- litert avx512`.
 use neurokern::dispatch::{self, Isa};
-use neurokern::int8::Arithmetic;
+use neurokern::int8::{Arithmetic, PackedModel};
 use std::path::Path;
 use std::time::Instant;
 
@@ -50,28 +50,35 @@ fn main() {
         );
         let only: Vec<&String> = args.iter().filter(|a| *a != "litert").collect();
         let chosen = |i: &Isa| only.is_empty() || only.iter().any(|n| *n == i.name());
-        for isa in Isa::ALL
-            .into_iter()
-            .filter(|i| dispatch::is_supported(*i) && chosen(i))
-        {
-            dispatch::force(Some(isa)).unwrap();
+        let packed = PackedModel::new(q);
+        let mut median = |run: &mut dyn FnMut(&[i8], &mut [i8], &mut [i8])| {
             let mut per: Vec<f64> = (0..31)
                 .map(|_| {
                     let start = Instant::now();
                     for k in 0..196 {
-                        q.run(&frames[k * 128..k * 128 + 640], &mut y, &mut scratch)
-                            .unwrap();
+                        run(&frames[k * 128..k * 128 + 640], &mut y, &mut scratch);
                     }
                     start.elapsed().as_secs_f64() / 196.0
                 })
                 .collect();
             per.sort_by(|a, b| a.total_cmp(b));
-            let med = per[15];
+            per[15]
+        };
+        for isa in Isa::ALL
+            .into_iter()
+            .filter(|i| dispatch::is_supported(*i) && chosen(i))
+        {
+            dispatch::force(Some(isa)).unwrap();
+            let row_major = median(&mut |x, y, s| q.run(x, y, s).unwrap());
+            let panels = median(&mut |x, y, s| packed.run(x, y, s).unwrap());
             println!(
-                "  {:<8} {:>8.2} µs per inference  {:>6.1} MACs/ns",
+                "  {:<8} {:>8.2} µs per inference {:>6.1} MACs/ns   packed ({}): {:>6.2} µs {:>6.1} MACs/ns",
                 isa.name(),
-                med * 1e6,
-                264_192.0 / (med * 1e9)
+                row_major * 1e6,
+                264_192.0 / (row_major * 1e9),
+                "PackedModel",
+                panels * 1e6,
+                264_192.0 / (panels * 1e9)
             );
         }
         dispatch::force(None).unwrap();

@@ -83,3 +83,55 @@ fn float_and_dynamic_range_models_are_refused_by_name() {
         assert!(e.to_string().contains(says), "{file}: {e}");
     }
 }
+
+/// `PackedModel` runs the anomaly detector to the same outputs as the
+/// model it packs, for the 196 windows of the reference spectrogram and
+/// both arithmetics: packed for this CPU (`new`) and packed everywhere
+/// (`always`, the plain loop over the packed layout off AVX-512 VNNI); the
+/// comparison fails when one packed output byte differs.
+#[test]
+fn the_packed_model_gives_the_model_s_outputs() {
+    use neurokern::fingerprint::ad_windows;
+    use neurokern::int8::PackedModel;
+    let Some(d) = dir() else { return };
+    let bytes = std::fs::read(d.join("ad01_int8.tflite")).unwrap();
+    let spec = std::fs::read(d.join("normal_id_01_00000000_hist_librosa.bin")).unwrap();
+    for arithmetic in Arithmetic::ALL {
+        let t = read_with(&bytes, arithmetic).unwrap();
+        let frames: Vec<i8> = spec
+            .chunks_exact(4)
+            .map(|c| {
+                t.model
+                    .input
+                    .quantize(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            })
+            .collect();
+        t.model
+            .with_model(|q| {
+                let mut scratch = vec![0i8; 2 * q.max_width()];
+                let mut y = vec![0i8; q.fan_out()];
+                let (want, n) =
+                    ad_windows(&frames, &mut y, |x, y| q.run(x, y, &mut scratch)).unwrap();
+                assert_eq!(n, 196);
+                for packed in [PackedModel::new(q), PackedModel::always(q)] {
+                    let (got, _) =
+                        ad_windows(&frames, &mut y, |x, y| packed.run(x, y, &mut scratch)).unwrap();
+                    assert_eq!(
+                        got,
+                        want,
+                        "{arithmetic:?} {} packed bytes",
+                        packed.packed_bytes()
+                    );
+                    // one output byte changed changes the fingerprint
+                    let (changed, _) = ad_windows(&frames, &mut y, |x, y| {
+                        packed.run(x, y, &mut scratch)?;
+                        y[0] = y[0].wrapping_add(1);
+                        Ok::<(), neurokern::int8::QError>(())
+                    })
+                    .unwrap();
+                    assert_ne!(changed, want);
+                }
+            })
+            .unwrap();
+    }
+}

@@ -26,6 +26,11 @@ use super::{selected, Isa, VECTORS};
 mod dsp;
 #[cfg(all(target_arch = "arm", neurokern_arm_mve))]
 mod mve;
+#[cfg(all(
+    feature = "std",
+    not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve)))
+))]
+pub(crate) mod packed;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
