@@ -31,6 +31,8 @@ mod mve;
     not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve)))
 ))]
 pub(crate) mod packed;
+#[cfg(all(feature = "std", target_arch = "x86_64", not(miri)))]
+mod packed_vnni;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 

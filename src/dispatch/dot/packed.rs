@@ -97,7 +97,7 @@ pub(crate) fn packed_chunks_i8(
         #[cfg(all(target_arch = "x86_64", not(miri)))]
         // SAFETY: the CPU has AVX-512F, BW and VNNI (asked just now).
         Isa::Avx512 if super::super::cpu::has_avx512_vnni() => unsafe {
-            super::x86::packed_avx512_vnni(p, rows, x, bias, offset, emit)
+            super::packed_vnni::packed_avx512_vnni(p, rows, x, bias, offset, emit)
         },
         _ => packed_with(p, rows, x, bias, offset, emit, |p, x, bias, _, acc| {
             panels_plain(p, x, bias, acc)
