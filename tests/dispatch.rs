@@ -295,6 +295,97 @@ fn int8_fully_connected_layers_agree_on_every_body() {
     dispatch::force(None).unwrap();
 }
 
+/// The packed VNNI body requantizes sixteen rows in registers (the
+/// `High` and `Double` forms of `int8/requant.rs` redone with `vpmuldq`):
+/// it gives the row-major layer's outputs (themselves tested against
+/// `Multiplier::apply_as`) for sums at the ends of i32 and around the
+/// `Double` form's cap, every shift, mantissas at both ends, zero points
+/// and clamps, whole and partial panels — on every body.
+#[test]
+fn packed_requantization_agrees_at_the_extremes() {
+    use neurokern::int8::{Arithmetic, FullyConnected, PackedModel, QLayer, QModel, Quant};
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (fan_in, fan_out) = (4usize, 33usize);
+    let w: Vec<i8> = (0..fan_in * fan_out)
+        .map(|k| [1, -1, 2, 0][k % 4])
+        .collect();
+    let x = [1i8, 1, 1, 1]; // each row's sum is its bias + 2
+    let cap = i32::MAX - (1 << 22);
+    let mut bias = vec![
+        i32::MAX - 2,
+        i32::MAX - 3,
+        cap - 3,
+        cap - 2,
+        cap - 1,
+        (1 << 30) - 2,
+        (1 << 30) - 3,
+        -2,
+        -3,
+        -1,
+        0,
+        -(1 << 30),
+        i32::MIN,
+        i32::MIN + 1,
+        (1 << 23) - 2,
+        -(1 << 23) - 2,
+    ];
+    let mut s = 0x1234_5678_9abc_def0_u64;
+    while bias.len() < fan_out {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        bias.push(((s >> 32) as i32) >> (s % 31));
+    }
+    let outs = [
+        (0, -128, 127),
+        (-128, -128, 127),
+        (127, -128, 127),
+        (5, 5, 127),
+        (-3, -9, 3),
+    ];
+    let mut checked = 0;
+    for shift in -31..=0 {
+        for mantissa in [1 << 30, (1 << 30) + 12_345, i32::MAX] {
+            for arithmetic in Arithmetic::ALL {
+                for (zp, lo, hi) in outs {
+                    let q = Quant::new(0.1, zp);
+                    let fc = FullyConnected {
+                        fan_in,
+                        fan_out,
+                        weights: &w,
+                        folded_bias: &bias,
+                        weight_scales: &[0.01],
+                        input: q,
+                        output: q,
+                        multipliers: &[[mantissa, shift]],
+                        clamp: (lo, hi),
+                        arithmetic,
+                    };
+                    assert!(fc.is_consistent());
+                    let mut want = vec![0i8; fan_out];
+                    fc.run(&x, &mut want);
+                    let layers = [QLayer::FullyConnected(fc)];
+                    let model = QModel::new(q, q, &layers).unwrap();
+                    let packed = PackedModel::always(model);
+                    let mut scratch = vec![0i8; 2 * model.max_width()];
+                    for isa in Isa::ALL.into_iter().filter(|i| dispatch::is_supported(*i)) {
+                        dispatch::force(Some(isa)).unwrap();
+                        let mut y = vec![0i8; fan_out];
+                        packed.run(&x, &mut y, &mut scratch).unwrap();
+                        assert_eq!(
+                            y, want,
+                            "{isa} shift {shift} mantissa {mantissa} {arithmetic:?} zp {zp}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 32 * 3 * 2 * 5);
+    dispatch::force(None).unwrap();
+}
+
 #[test]
 #[should_panic(expected = "element 3")]
 fn the_comparison_fails_on_one_changed_bit() {

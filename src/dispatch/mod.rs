@@ -44,7 +44,7 @@ mod lut;
     not(all(target_arch = "arm", any(neurokern_arm_dsp, neurokern_arm_mve)))
 ))]
 pub(crate) use dot::packed::{pack_i8, packed_chunks_i8, packed_len, packed_pays, packing_pays};
-pub(crate) use dot::{dot_chunks_i8, Sink};
+pub(crate) use dot::{dot_chunks_i8, Inline, InlineOut, Sink};
 pub(crate) use lut::lut_i8;
 
 use crate::lanes::drivers as d;

@@ -8,8 +8,9 @@
 //! add; [`fold_bias`] computes it from TFLite's bias and
 //! [`FullyConnected::tflite_bias`] gives TFLite's back.
 
-use super::requant::{requantize, Out};
+use super::requant::{inline_form, requantize, Out};
 use super::{Arithmetic, Multiplier, Quant};
+use crate::dispatch::InlineOut;
 
 /// One int8 fully connected layer (a record: everything is precomputed, so a
 /// `static` of it lives in flash).
@@ -145,6 +146,21 @@ impl crate::dispatch::Sink for Requantizer<'_, '_, '_> {
             self.out,
             &mut self.y[first..last],
         );
+    }
+
+    #[inline(always)]
+    fn inline(&mut self) -> Option<(InlineOut, &mut [i8])> {
+        let [pair] = self.layer.multipliers else {
+            return None;
+        };
+        let form = inline_form(*pair, self.layer.arithmetic)?;
+        let out = InlineOut {
+            form,
+            zero_point: self.out.zero_point,
+            lo: self.out.lo,
+            hi: self.out.hi,
+        };
+        Some((out, &mut *self.y))
     }
 }
 

@@ -24,6 +24,7 @@
 
 use super::multiplier::rounding_shift_right;
 use super::{Arithmetic, Multiplier};
+use crate::dispatch::Inline;
 
 /// Where a requantized value goes: the output's zero point, then the clamp.
 #[derive(Clone, Copy, Debug)]
@@ -151,6 +152,22 @@ fn general(m: Multiplier, arithmetic: Arithmetic, s: i32) -> i32 {
             let q = ((s.wrapping_shl(left) as i64 * m.mantissa as i64 + (1 << 30)) >> 31) as i32;
             rounding_shift_right(q, right)
         }
+    }
+}
+
+/// A single multiplier's form for a vector body that requantizes in
+/// registers ([`crate::dispatch::Inline`]): `High`, or `Double` where it
+/// caps `q` (off the DSP cores); `None` for anything else.
+pub(crate) fn inline_form(pair: [i32; 2], arithmetic: Arithmetic) -> Option<Inline> {
+    match Requant::new(pair, arithmetic) {
+        Requant::High { m, h, r } => Some(Inline::High { m, h, r }),
+        Requant::Double { m, half, e } if !cfg!(neurokern_arm_dsp) => Some(Inline::Double {
+            m,
+            half,
+            e,
+            cap: DOUBLE_CAP,
+        }),
+        _ => None,
     }
 }
 

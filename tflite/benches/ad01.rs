@@ -51,7 +51,8 @@ fn main() {
         let only: Vec<&String> = args.iter().filter(|a| *a != "litert").collect();
         let chosen = |i: &Isa| only.is_empty() || only.iter().any(|n| *n == i.name());
         let packed = PackedModel::new(q);
-        let mut median = |run: &mut dyn FnMut(&[i8], &mut [i8], &mut [i8])| {
+        type Run<'r> = &'r mut dyn FnMut(&[i8], &mut [i8], &mut [i8]);
+        let mut median = |run: Run| {
             let mut per: Vec<f64> = (0..31)
                 .map(|_| {
                     let start = Instant::now();
@@ -72,11 +73,10 @@ fn main() {
             let row_major = median(&mut |x, y, s| q.run(x, y, s).unwrap());
             let panels = median(&mut |x, y, s| packed.run(x, y, s).unwrap());
             println!(
-                "  {:<8} {:>8.2} µs per inference {:>6.1} MACs/ns   packed ({}): {:>6.2} µs {:>6.1} MACs/ns",
+                "  {:<8} {:>8.2} µs per inference {:>6.1} MACs/ns   packed (PackedModel): {:>6.2} µs {:>6.1} MACs/ns",
                 isa.name(),
                 row_major * 1e6,
                 264_192.0 / (row_major * 1e9),
-                "PackedModel",
                 panels * 1e6,
                 264_192.0 / (panels * 1e9)
             );

@@ -43,6 +43,37 @@ mod x86;
 pub(crate) trait Sink {
     /// The sums of rows `first_row..first_row + sums.len()`.
     fn take(&mut self, first_row: usize, sums: &[i32]);
+
+    /// Where the requantization is one [`InlineOut`] for every row, it and
+    /// the layer's int8 outputs: a vector body may then requantize in
+    /// registers and write the outputs itself instead of calling
+    /// [`Sink::take`] (the packed VNNI body does). `None` otherwise.
+    fn inline(&mut self) -> Option<(InlineOut, &mut [i8])> {
+        None
+    }
+}
+
+/// A requantization in one of the two forms `int8/requant.rs` states for
+/// a single multiplier, for a vector body to apply in registers (its
+/// constants as that file computes them).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
+pub(crate) enum Inline {
+    /// LiteRT below ¼: `(high32(s·m) + h) >> r`.
+    High { m: i32, h: i32, r: u32 },
+    /// TFLite Micro's: `q = (s·m + 2^30) >> 31`, then `(min(q, cap) + half
+    /// + (q >> 31)) >> e`.
+    Double { m: i32, half: i32, e: u32, cap: i32 },
+}
+
+/// An [`Inline`] requantization, the output's zero point and its clamp.
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
+pub(crate) struct InlineOut {
+    pub(crate) form: Inline,
+    pub(crate) zero_point: i32,
+    pub(crate) lo: i32,
+    pub(crate) hi: i32,
 }
 
 /// Rows whose sums one call of [`Sink::take`] receives: 256 bytes of stack.
