@@ -10,6 +10,8 @@ pub(crate) trait Kernel: Copy {
     /// [`Map1::UNROLL`](crate::lanes::Map1::UNROLL)): the scalar forward
     /// loop then runs eight elements per iteration.
     const CHEAP: bool = false;
+    /// φ is ReLU exactly ([`Map1::ZERO_NEGATIVES`](crate::lanes::Map1::ZERO_NEGATIVES)).
+    const ZERO_NEGATIVES: bool = false;
     /// φ(x).
     fn f<L: Lane>(&self, x: L) -> L;
     /// φ'(x), from the input.
@@ -36,6 +38,7 @@ struct BackY<K>(K);
 
 impl<K: Kernel> Map1 for Fwd<K> {
     const UNROLL: bool = K::CHEAP;
+    const ZERO_NEGATIVES: bool = K::ZERO_NEGATIVES;
     #[inline(always)]
     fn apply<L: Lane>(&self, x: L) -> L {
         self.0.f(x)

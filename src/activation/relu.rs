@@ -29,6 +29,7 @@ pub(super) fn step<L: Lane>(x: L, low: L) -> L {
 
 impl Kernel for Relu {
     const CHEAP: bool = true;
+    const ZERO_NEGATIVES: bool = true;
     #[inline(always)]
     fn f<L: Lane>(&self, x: L) -> L {
         // With SIMD, the final `+ 0.0` also keeps LLVM from turning the

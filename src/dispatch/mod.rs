@@ -38,6 +38,8 @@
 mod cpu;
 mod dot;
 mod lut;
+#[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+mod mve_f32;
 
 #[cfg(all(
     feature = "std",
@@ -324,10 +326,34 @@ macro_rules! dispatcher {
     };
 }
 
-dispatcher!(map1, Map1, map1_scalar, one1, vec1, map1_avx2, map1_avx512,
+dispatcher!(map1_any, Map1, map1_scalar, one1, vec1, map1_avx2, map1_avx512,
     (x: &[f32], y: &mut [f32]));
-dispatcher!(map1_in_place, Map1, map1_in_place_scalar, one1_in_place, vec1_in_place,
+dispatcher!(map1_in_place_any, Map1, map1_in_place_scalar, one1_in_place, vec1_in_place,
     map1_in_place_avx2, map1_in_place_avx512, (xy: &mut [f32]));
+
+/// Whether this build is for a core with Helium ([`mve_f32`]).
+const HELIUM: bool = cfg!(all(target_arch = "arm", neurokern_arm_mve));
+
+/// `y[i] = f(x[i])`: on Helium, ReLU on its integer lanes
+/// ([`Map1::ZERO_NEGATIVES`]); elsewhere the dispatcher above.
+#[inline(always)]
+pub(crate) fn map1<F: Map1>(f: &F, x: &[f32], y: &mut [f32]) {
+    if HELIUM && F::ZERO_NEGATIVES {
+        #[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+        return mve_f32::zero_negatives(x, y);
+    }
+    map1_any(f, x, y)
+}
+
+/// `xy[i] = f(xy[i])`, as [`map1`].
+#[inline(always)]
+pub(crate) fn map1_in_place<F: Map1>(f: &F, xy: &mut [f32]) {
+    if HELIUM && F::ZERO_NEGATIVES {
+        #[cfg(all(target_arch = "arm", neurokern_arm_mve))]
+        return mve_f32::zero_negatives_in_place(xy);
+    }
+    map1_in_place_any(f, xy)
+}
 dispatcher!(map2, Map2, map2_scalar, one2, vec2, map2_avx2, map2_avx512,
     (a: &[f32], b: &[f32], out: &mut [f32]));
 dispatcher!(map2_in_place, Map2, map2_in_place_scalar, one2_in_place, vec2_in_place,

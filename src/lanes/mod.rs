@@ -345,6 +345,11 @@ pub(crate) trait Map1 {
     /// Expensive kernels keep the plain loop (unrolling them only adds
     /// flash). Only speed and code size depend on it, never a result.
     const UNROLL: bool = false;
+    /// The function is ReLU on the bit patterns: +0 for every negative
+    /// number and −0, `x` itself otherwise (NaN kept) — integer work, which
+    /// a core's integer vector lanes do exactly where its float lanes would
+    /// not (Helium flushes subnormals: `dispatch`).
+    const ZERO_NEGATIVES: bool = false;
     fn apply<L: Lane>(&self, x: L) -> L;
 }
 

@@ -196,19 +196,26 @@ pub(crate) fn sizes(elf: &Path) -> Result<(u64, u64), String> {
 /// Helium (MVE) multiply-accumulates in a disassembly listing
 /// (`arm-none-eabi-objdump -d -m armv8.1-m.main`): `VMLADAVA`, which the
 /// listing may spell `vmlava`.
-pub(crate) fn mve_macs(listing: &str) -> usize {
+pub(crate) const MVE_MACS: &[&str] = &["vmladav", "vmlav"];
+
+/// Helium's predicated select, ReLU's on the M55 (`dispatch/mve_f32.rs`).
+pub(crate) const MVE_SELECTS: &[&str] = &["vpsel"];
+
+/// The instructions of a disassembly listing whose mnemonic starts with
+/// one of `mnemonics`.
+pub(crate) fn count_insns(listing: &str, mnemonics: &[&str]) -> usize {
     listing
         .lines()
         .filter(|l| {
             l.split_whitespace()
-                .any(|w| w.starts_with("vmladav") || w.starts_with("vmlav"))
+                .any(|w| mnemonics.iter().any(|m| w.starts_with(m)))
         })
         .count()
 }
 
-/// The Helium multiply-accumulates in `elf`'s code (0 when the hot loop
-/// is scalar).
-pub(crate) fn mve_in(elf: &Path) -> Result<usize, String> {
+/// The instructions of `elf`'s code whose mnemonic starts with one of
+/// `mnemonics` (0 when the hot loop is scalar).
+pub(crate) fn mve_in(elf: &Path, mnemonics: &[&str]) -> Result<usize, String> {
     let out = Command::new("arm-none-eabi-objdump")
         .args(["-d", "-m", "armv8.1-m.main", "--no-show-raw-insn"])
         .arg(elf)
@@ -217,18 +224,26 @@ pub(crate) fn mve_in(elf: &Path) -> Result<usize, String> {
     if !out.status.success() {
         return Err(format!("arm-none-eabi-objdump failed on {}", elf.display()));
     }
-    Ok(mve_macs(&String::from_utf8_lossy(&out.stdout)))
+    Ok(count_insns(
+        &String::from_utf8_lossy(&out.stdout),
+        mnemonics,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::mve_macs;
+    use super::{count_insns, MVE_MACS, MVE_SELECTS};
 
     #[test]
     fn a_helium_loop_is_seen_and_a_scalar_one_is_not() {
         let helium = "    1d82:\tvldrb.u8\tq0, [r5], #16\n    1d8a:\tvmlava.s8\tr0, q0, q1\n    1d92:\tvmladava.s8\tr2, q0, q1\n";
-        assert_eq!(mve_macs(helium), 2);
+        assert_eq!(count_insns(helium, MVE_MACS), 2);
         let scalar = "    18a0:\tldrsb.w\tr4, [r6], #1\n    18aa:\tsmlabb\tsl, r5, r4, sl\n    1b56:\tsmlad\tsl, r0, r5, sl\n";
-        assert_eq!(mve_macs(scalar), 0);
+        assert_eq!(count_insns(scalar, MVE_MACS), 0);
+        let relu = "    2a10:\tvcmp.s32\tgt, q0, r3\n    2a14:\tvpsel\tq0, q0, q1\n";
+        assert_eq!(count_insns(relu, MVE_SELECTS), 1);
+        let scalar_relu =
+            "    2a10:\tcmp.w\tr3, #-8388608\n    2a14:\tit\tle\n    2a16:\tmovle\tr3, #0\n";
+        assert_eq!(count_insns(scalar_relu, MVE_SELECTS), 0);
     }
 }

@@ -1,6 +1,6 @@
 //! `cargo xtask mcu`.
 
-use crate::boards::{mve_in, num, qemu, sizes, Board, BOARDS};
+use crate::boards::{mve_in, num, qemu, sizes, Board, BOARDS, MVE_MACS, MVE_SELECTS};
 use crate::defmt_check::defmt_check;
 use crate::fingerprints;
 use crate::toolchain::{have, root, toolchain, Toolchain};
@@ -222,7 +222,7 @@ pub fn run() -> Result<(), String> {
         // Helium: the int8 kernel's loop must be MVE's (a check that fails
         // on a scalar build: `boards::tests`)
         if board.variant.is_some() && ad01.is_some() {
-            let n = mve_in(&board.elf(&root(), "ad01"))?;
+            let n = mve_in(&board.elf(&root(), "ad01"), MVE_MACS)?;
             println!(
                 "{} ad01: {n} Helium multiply-accumulate instructions (VMLADAVA)",
                 board.core
@@ -230,6 +230,17 @@ pub fn run() -> Result<(), String> {
             if n == 0 {
                 failures.push(format!(
                     "{} ad01: no Helium instruction in the int8 kernel",
+                    board.core
+                ));
+            }
+        }
+        // ReLU's f32 loop on Helium's integer lanes
+        if board.variant.is_some() {
+            let n = mve_in(&board.elf(&root(), "cost"), MVE_SELECTS)?;
+            println!("{} cost: {n} Helium selects (VPSEL, ReLU)", board.core);
+            if n == 0 {
+                failures.push(format!(
+                    "{} cost: no Helium instruction in ReLU's loop",
                     board.core
                 ));
             }

@@ -48,6 +48,7 @@ pub(crate) trait Sink {
     /// the layer's int8 outputs: a vector body may then requantize in
     /// registers and write the outputs itself instead of calling
     /// [`Sink::take`] (the packed VNNI body does). `None` otherwise.
+    #[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
     fn inline(&mut self) -> Option<(InlineOut, &mut [i8])> {
         None
     }
