@@ -139,13 +139,9 @@ pub fn run(quick: bool, report: &Path) -> Vec<ModelRow> {
     let spec = std::fs::read(data.join("normal_id_01_00000000_hist_librosa.bin")).ok();
     let (host_us, litert_result) = match (&ad, &spec) {
         (Some(t), Some(spec)) => {
-            let frames: Vec<i8> = spec
-                .chunks_exact(4)
-                .map(|c| {
-                    t.model
-                        .input
-                        .quantize(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                })
+            let frames: Vec<i8> = neurokern_tflite::f32s_le(spec)
+                .into_iter()
+                .map(|v| t.model.input.quantize(v))
                 .collect();
             let windows: Vec<Vec<i8>> = (0..frames.len() / 128 - 4)
                 .map(|k| frames[k * 128..k * 128 + 640].to_vec())

@@ -69,11 +69,7 @@ impl FullyConnected<'_> {
     /// rows at a time; the requantization runs over each chunk as a loop of
     /// its own, its constants in registers.
     pub fn run(&self, x: &[i8], y: &mut [i8]) {
-        let out = Out {
-            zero_point: self.output.zero_point,
-            lo: self.clamp.0 as i32,
-            hi: self.clamp.1 as i32,
-        };
+        let out = self.out();
         let fan_in = self.fan_in;
         let n = y
             .len()
@@ -95,11 +91,7 @@ impl FullyConnected<'_> {
     /// fan_in`, `y.len() == fan_out` (the model checks them).
     #[cfg(feature = "std")]
     pub(crate) fn run_packed(&self, panels: &[i8], offset: &[i32], x: &[i8], y: &mut [i8]) {
-        let out = Out {
-            zero_point: self.output.zero_point,
-            lo: self.clamp.0 as i32,
-            hi: self.clamp.1 as i32,
-        };
+        let out = self.out();
         let (rows, cols) = (self.fan_out, self.fan_in);
         let sink = Requantizer {
             layer: self,
@@ -108,6 +100,15 @@ impl FullyConnected<'_> {
         };
         let bias = self.folded_bias;
         crate::dispatch::packed_chunks_i8(panels, rows, cols, x, bias, offset, sink);
+    }
+
+    /// Where a requantized row goes: the output's zero point and the clamp.
+    fn out(&self) -> Out {
+        Out {
+            zero_point: self.output.zero_point,
+            lo: self.clamp.0 as i32,
+            hi: self.clamp.1 as i32,
+        }
     }
 
     /// TFLite's bias of output `o` (the record keeps it folded):

@@ -34,12 +34,9 @@ fn main() {
     let t = neurokern_tflite::read_with(&bytes, arithmetic).unwrap();
     let m = &t.model;
     let spec = std::fs::read(data.join("normal_id_01_00000000_hist_librosa.bin")).unwrap();
-    let frames: Vec<i8> = spec
-        .chunks_exact(4)
-        .map(|c| {
-            m.input
-                .quantize(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        })
+    let frames: Vec<i8> = neurokern_tflite::f32s_le(&spec)
+        .into_iter()
+        .map(|v| m.input.quantize(v))
         .collect();
     m.with_model(|q| {
         let mut scratch = vec![0i8; 2 * q.max_width()];

@@ -35,5 +35,19 @@ mod write;
 pub use read::{read, read_with, ReadError, TfliteModel};
 pub use write::{write, WriteError, WriteOptions};
 
+/// Raw little-endian f32 (a trailing partial value ignored): the format of
+/// `neurokern-tflite run`'s float inputs and of MLPerf Tiny's reference
+/// spectrograms.
+///
+/// ```
+/// assert_eq!(neurokern_tflite::f32s_le(&[0, 0, 128, 63, 0]), [1.0]);
+/// ```
+pub fn f32s_le(bytes: &[u8]) -> Vec<f32> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
 /// The TFLite types and enums this crate uses, from the generated code.
 pub(crate) use generated::tflite as fb;

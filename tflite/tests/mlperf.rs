@@ -98,13 +98,9 @@ fn the_packed_model_gives_the_model_s_outputs() {
     let spec = std::fs::read(d.join("normal_id_01_00000000_hist_librosa.bin")).unwrap();
     for arithmetic in Arithmetic::ALL {
         let t = read_with(&bytes, arithmetic).unwrap();
-        let frames: Vec<i8> = spec
-            .chunks_exact(4)
-            .map(|c| {
-                t.model
-                    .input
-                    .quantize(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            })
+        let frames: Vec<i8> = neurokern_tflite::f32s_le(&spec)
+            .into_iter()
+            .map(|v| t.model.input.quantize(v))
             .collect();
         t.model
             .with_model(|q| {

@@ -267,13 +267,6 @@ fn layer_line(l: &OwnedLayer) -> String {
     }
 }
 
-fn f32s(bytes: &[u8]) -> Vec<f32> {
-    bytes
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
 fn run(model: &Path, input: &Path, output: &Path, p: &Parsed) -> Result<(), String> {
     let t = load(model, p)?;
     let m = &t.model;
@@ -295,7 +288,9 @@ fn run(model: &Path, input: &Path, output: &Path, p: &Parsed) -> Result<(), Stri
     let rows = raw.len() / row;
     let reference = match (&p.scores, &p.reference) {
         (Some(_), Some(r)) => {
-            let v = f32s(&std::fs::read(r).map_err(|e| format!("{}: {e}", r.display()))?);
+            let v = neurokern_tflite::f32s_le(
+                &std::fs::read(r).map_err(|e| format!("{}: {e}", r.display()))?,
+            );
             if v.len() != rows * fan_out {
                 return Err(format!(
                     "{}: {} floats, {rows} rows of {fan_out} expected",
@@ -314,7 +309,8 @@ fn run(model: &Path, input: &Path, output: &Path, p: &Parsed) -> Result<(), Stri
     let mut qx = vec![0i8; fan_in];
     for (r, x) in raw.chunks_exact(row).enumerate() {
         if float_input {
-            m.input.quantize_slice(&f32s(x), &mut qx);
+            m.input
+                .quantize_slice(&neurokern_tflite::f32s_le(x), &mut qx);
         } else {
             for (q, &b) in qx.iter_mut().zip(x) {
                 *q = b as i8;
